@@ -1,0 +1,294 @@
+/**
+ * The application base class: a domain model with its event store, repository, notification
+ * log and snapshots, configured by one object.
+ *
+ * @module
+ */
+import type { Aggregate, AggregateClass } from '../domain/aggregate.js';
+import type { AggregateEvent } from '../domain/events.js';
+import { Snapshot } from '../domain/snapshot.js';
+import { Topics } from '../domain/topics.js';
+import { ConfigurationError } from '../errors.js';
+import { memory } from '../memory/persistence.js';
+import type { Cipher, Compressor } from '../persistence/codecs.js';
+import { EventStore, type Recording } from '../persistence/event-store.js';
+import { Mapper } from '../persistence/mapper.js';
+import type { Persistence } from '../persistence/persistence.js';
+import type { AggregateRecorder, ApplicationRecorder } from '../persistence/recorders.js';
+import { JsonTranscoder, type Transcoder } from '../persistence/transcoder.js';
+import {
+  BigIntAsString,
+  BytesAsBase64,
+  DateAsIso,
+  MapAsPairs,
+  SetAsList,
+} from '../persistence/transcodings.js';
+import { LocalNotificationLog } from './notification-log.js';
+import { Repository } from './repository.js';
+
+/** Snapshotting settings: on, and optionally automatic every N events per aggregate class. */
+export interface SnapshottingConfig {
+  /** Take a snapshot whenever a save moves an aggregate of the class past a multiple of N. */
+  readonly intervals?: ReadonlyArray<readonly [AggregateClass, number]> | undefined;
+}
+
+/** Everything an application is configured with: one object, never environment variables. */
+export interface ApplicationConfig {
+  /** The application's name; overrides the class's static `applicationName`. */
+  readonly name?: string | undefined;
+  /** Where events go: `memory()` (the default), `indexedDb(...)`, `d1(...)`. */
+  readonly persistence?: Persistence | undefined;
+  /** `true` (or settings) to keep snapshots; off by default. */
+  readonly snapshotting?: boolean | SnapshottingConfig | undefined;
+  /** The most notifications in a log section (10 by default). */
+  readonly sectionSize?: number | undefined;
+  /** Encrypts stored state, e.g. `new AesGcmCipher(key)` from `eventsourcing/cipher`. */
+  readonly cipher?: Cipher | undefined;
+  /** Compresses stored state, e.g. `new ZlibCompressor()` from `eventsourcing/compressor`. */
+  readonly compressor?: Compressor | undefined;
+}
+
+/**
+ * The base class of event-sourced applications. Subclasses give a static `applicationName`
+ * (or a `name` in the config) and the `aggregates` whose events they store, and define command
+ * and query methods over {@link Application.repository} and {@link Application.save}.
+ *
+ * @example
+ * ```ts
+ * class Worlds extends Application {
+ *   static override readonly applicationName = 'Worlds';
+ *   static override readonly aggregates = [World];
+ *
+ *   async createWorld(): Promise<string> {
+ *     const world = World.create();
+ *     await this.save(world);
+ *     return world.id;
+ *   }
+ * }
+ * const app = new Worlds(); // in memory; or new Worlds({ persistence: indexedDb({ dbName: 'worlds' }) })
+ * ```
+ */
+export class Application {
+  /** The default name of the application's instances; kept apart from others' by it. */
+  static readonly applicationName: string | undefined = undefined;
+  /** The aggregate classes whose events the application stores and reads. */
+  static readonly aggregates: readonly AggregateClass[] = [];
+
+  /** The application's name. */
+  readonly name: string;
+  /** The configuration it was given. */
+  readonly config: ApplicationConfig;
+  /** The topic registry of its aggregates and events. */
+  readonly topics: Topics;
+  /** The transcoder of stored state. */
+  readonly transcoder: Transcoder;
+  /** The mapper between domain events and stored events. */
+  readonly mapper: Mapper;
+  /** The recorder of its events and notification log. */
+  readonly recorder: ApplicationRecorder;
+  /** The store of its aggregates' events. */
+  readonly events: EventStore<AggregateEvent>;
+  /** The store of snapshots: present only when snapshotting is on. */
+  readonly snapshots: EventStore<Snapshot> | undefined;
+  /** The repository of its aggregates. */
+  readonly repository: Repository;
+  /** Its notification log. */
+  readonly log: LocalNotificationLog;
+  readonly #persistence: Persistence;
+  readonly #snapshotRecorder: AggregateRecorder | undefined;
+  readonly #intervals: Map<AggregateClass, number>;
+
+  /**
+   * Creates the application and its parts, through the `construct...` hooks.
+   *
+   * @param config - persistence, snapshotting, section size, cipher, compressor, name
+   * @throws {@link ConfigurationError} when the application has no name
+   */
+  constructor(config: ApplicationConfig = {}) {
+    const statics = this.constructor as typeof Application;
+    const name = config.name ?? statics.applicationName;
+    if (name === undefined || name === '') {
+      throw new ConfigurationError(
+        'application: give the class a static applicationName, or pass { name } in the config',
+      );
+    }
+    this.name = name;
+    this.config = config;
+    this.#persistence = config.persistence ?? memory();
+    const snapshotting = config.snapshotting ?? false;
+    this.#intervals = new Map(
+      snapshotting === false || snapshotting === true ? [] : (snapshotting.intervals ?? []),
+    );
+    this.topics = this.constructTopics();
+    this.transcoder = this.constructTranscoder();
+    this.mapper = this.constructMapper();
+    this.recorder = this.constructRecorder();
+    this.events = new EventStore(this.mapper, this.recorder);
+    this.#snapshotRecorder = snapshotting === false ? undefined : this.#persistence.snapshotRecorder(name);
+    this.snapshots =
+      this.#snapshotRecorder === undefined ? undefined : new EventStore(this.mapper, this.#snapshotRecorder);
+    this.repository = this.constructRepository();
+    this.log = this.constructNotificationLog();
+  }
+
+  /**
+   * Builds the topic registry from the class's static `aggregates`.
+   *
+   * @returns the registry
+   */
+  protected constructTopics(): Topics {
+    const topics = new Topics();
+    for (const aggregateClass of (this.constructor as typeof Application).aggregates) {
+      topics.registerAggregate(aggregateClass);
+    }
+    return topics;
+  }
+
+  /**
+   * Builds the transcoder and registers its transcodings.
+   *
+   * @returns the transcoder
+   */
+  protected constructTranscoder(): Transcoder {
+    const transcoder = new JsonTranscoder();
+    this.registerTranscodings(transcoder);
+    return transcoder;
+  }
+
+  /**
+   * Registers the transcodings of stored values: `Date`, `bigint`, `Uint8Array`, `Map` and `Set`.
+   * Override it, call `super.registerTranscodings(transcoder)`, then register your own.
+   *
+   * @param transcoder - the transcoder
+   */
+  protected registerTranscodings(transcoder: Transcoder): void {
+    transcoder.register(new DateAsIso());
+    transcoder.register(new BigIntAsString());
+    transcoder.register(new BytesAsBase64());
+    transcoder.register(new MapAsPairs());
+    transcoder.register(new SetAsList());
+  }
+
+  /**
+   * Builds the mapper with the configured compressor and cipher.
+   *
+   * @returns the mapper
+   */
+  protected constructMapper(): Mapper {
+    return new Mapper(this.transcoder, this.topics, {
+      cipher: this.config.cipher,
+      compressor: this.config.compressor,
+    });
+  }
+
+  /**
+   * Gets the application's recorder from the configured persistence.
+   *
+   * @returns the recorder
+   */
+  protected constructRecorder(): ApplicationRecorder {
+    return this.#persistence.applicationRecorder(this.name);
+  }
+
+  /**
+   * Builds the repository over the event store and, when on, the snapshot store.
+   *
+   * @returns the repository
+   */
+  protected constructRepository(): Repository {
+    return new Repository(this.events, this.topics, this.snapshots);
+  }
+
+  /**
+   * Builds the notification log over the recorder, with the configured section size.
+   *
+   * @returns the log
+   */
+  protected constructNotificationLog(): LocalNotificationLog {
+    return new LocalNotificationLog(this.recorder, this.config.sectionSize ?? 10);
+  }
+
+  /**
+   * Saves the pending events of aggregates in one atomic unit, takes any automatic snapshots,
+   * then calls {@link Application.notify}.
+   *
+   * @param aggregates - the aggregates whose pending events to save
+   * @returns a recording per event with its notification; `[]` when nothing was pending
+   * @throws {@link RecordConflictError} when another save took a version first; nothing of this
+   *   save is written, and the aggregates' pending events are gone (get them again and retry)
+   */
+  async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
+    const events: AggregateEvent[] = [];
+    for (const aggregate of aggregates) {
+      for (const event of aggregate.collectEvents()) events.push(event);
+    }
+    if (events.length === 0) return [];
+    const recordings = await this.events.put(events);
+    if (this.#intervals.size > 0) await this.#takeAutomaticSnapshots(aggregates, events);
+    this.notify(recordings);
+    return recordings;
+  }
+
+  /**
+   * Called with the recordings of each save once it is stored. Does nothing here; override it
+   * to act on new events (publish them, update a view).
+   *
+   * @param recordings - the new recordings
+   */
+  protected notify(recordings: readonly Recording<AggregateEvent>[]): void {
+    // Nothing by default: subclasses override this to act on new events.
+  }
+
+  /**
+   * Takes a snapshot of an aggregate as recorded (never a caller's copy), and stores it.
+   *
+   * @param aggregateId - the aggregate's id
+   * @param options - `version` to snapshot (the latest by default)
+   * @throws {@link ConfigurationError} when snapshotting is off
+   * @throws {@link AggregateNotFoundError} when the aggregate does not exist
+   */
+  async takeSnapshot(aggregateId: string, options: { readonly version?: number } = {}): Promise<void> {
+    const snapshots = this.#snapshotsOrThrow();
+    const aggregate = await this.repository.get(aggregateId, { version: options.version });
+    await snapshots.put([Snapshot.take(aggregate)]);
+  }
+
+  /** Closes the application's recorders; data in durable stores stays. */
+  async close(): Promise<void> {
+    await Promise.all([this.recorder.close(), this.#snapshotRecorder?.close()]);
+  }
+
+  #snapshotsOrThrow(): EventStore<Snapshot> {
+    if (this.snapshots === undefined) {
+      throw new ConfigurationError(
+        `application ${this.name}: snapshotting is off; pass { snapshotting: true } in the config to turn it on`,
+      );
+    }
+    return this.snapshots;
+  }
+
+  async #takeAutomaticSnapshots(
+    aggregates: readonly Aggregate[],
+    events: readonly AggregateEvent[],
+  ): Promise<void> {
+    const snapshots = this.#snapshotsOrThrow();
+    const taken: Snapshot[] = [];
+    for (const aggregate of aggregates) {
+      const interval = this.#intervals.get(aggregate.constructor as AggregateClass);
+      if (interval === undefined) continue;
+      let lowest = Infinity;
+      for (const event of events) {
+        if (event.originatorId === aggregate.id && event.originatorVersion < lowest)
+          lowest = event.originatorVersion;
+      }
+      // Snapshot when this save moved the aggregate past a multiple of the interval.
+      if (
+        lowest !== Infinity &&
+        Math.floor(aggregate.version / interval) > Math.floor((lowest - 1) / interval)
+      ) {
+        taken.push(Snapshot.take(aggregate));
+      }
+    }
+    if (taken.length > 0) await snapshots.put(taken);
+  }
+}

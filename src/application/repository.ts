@@ -1,0 +1,84 @@
+/**
+ * The repository: gets aggregates by replaying their events, from a snapshot when there is one.
+ *
+ * @module
+ */
+import type { Aggregate } from '../domain/aggregate.js';
+import { AggregateCreated, type AggregateEvent, type DomainEvent } from '../domain/events.js';
+import type { Snapshot } from '../domain/snapshot.js';
+import type { Topics } from '../domain/topics.js';
+import { AggregateNotFoundError } from '../errors.js';
+import type { EventStore } from '../persistence/event-store.js';
+
+/** Options of {@link Repository.get}. */
+export interface GetOptions {
+  /** The version wanted; a version above the last gives the last. */
+  readonly version?: number | undefined;
+}
+
+/**
+ * Reconstructs aggregates from the events in an event store, starting from the latest
+ * snapshot at or below the wanted version when a snapshot store is given.
+ */
+export class Repository {
+  /** The store of the aggregates' events. */
+  readonly eventStore: EventStore<AggregateEvent>;
+  /** The store of snapshots, when snapshotting is on. */
+  readonly snapshotStore: EventStore<Snapshot> | undefined;
+  readonly #topics: Topics;
+
+  /**
+   * Creates a repository.
+   *
+   * @param eventStore - the store of the aggregates' events
+   * @param topics - the topic registry, to find aggregate classes
+   * @param snapshotStore - the store of snapshots, if any
+   */
+  constructor(eventStore: EventStore<AggregateEvent>, topics: Topics, snapshotStore?: EventStore<Snapshot>) {
+    this.eventStore = eventStore;
+    this.snapshotStore = snapshotStore;
+    this.#topics = topics;
+  }
+
+  /**
+   * Gets an aggregate, as it is now or at a version.
+   *
+   * @param aggregateId - the aggregate's id
+   * @param options - `version`: a positive integer; above the last version gives the last
+   * @returns the aggregate (the type parameter is the caller's word for its class)
+   * @throws {@link AggregateNotFoundError} when no event of the id is stored
+   * @throws RangeError when `version` is not a positive integer
+   * @example
+   * ```ts
+   * const world = await app.repository.get<World>(worldId, { version: 2 });
+   * ```
+   */
+  async get<A extends Aggregate = Aggregate>(aggregateId: string, options: GetOptions = {}): Promise<A> {
+    const { version } = options;
+    if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+      throw new RangeError(`repository: version must be a positive integer, got ${String(version)}`);
+    }
+    let aggregate: Aggregate | undefined;
+    if (this.snapshotStore !== undefined) {
+      const [snapshot] = await this.snapshotStore.get(aggregateId, { desc: true, limit: 1, lte: version });
+      if (snapshot !== undefined) aggregate = snapshot.restore(this.#topics.aggregateClass(snapshot.topic));
+    }
+    const events = await this.eventStore.get(aggregateId, { gt: aggregate?.version, lte: version });
+    for (const event of events) aggregate = this.#project(aggregate, event);
+    if (aggregate === undefined) {
+      throw new AggregateNotFoundError(`repository: aggregate ${aggregateId} not found`);
+    }
+    return aggregate as A;
+  }
+
+  #project(aggregate: Aggregate | undefined, event: DomainEvent): Aggregate {
+    if (aggregate === undefined && isCreated(event)) {
+      return event.mutate(new (this.#topics.aggregateClass(event.originatorTopic))());
+    }
+    return (event as AggregateEvent).mutate(aggregate as Aggregate);
+  }
+}
+
+function isCreated(event: DomainEvent): event is AggregateCreated {
+  return event instanceof AggregateCreated;
+}

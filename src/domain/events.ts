@@ -1,0 +1,167 @@
+/**
+ * Domain events: immutable records of what happened to an aggregate.
+ *
+ * @module
+ */
+import { OriginatorIdError, OriginatorVersionError } from '../errors.js';
+import type { Aggregate } from './aggregate.js';
+
+/** A domain event: what happened, to which originator, at which version, when. */
+export class DomainEvent {
+  /** The id of the aggregate (or other originator) the event belongs to. */
+  declare readonly originatorId: string;
+  /** The version of the originator that this event makes: 1 for the first event. */
+  declare readonly originatorVersion: number;
+  /** When the event happened (UTC). */
+  declare readonly timestamp: Date;
+}
+
+/**
+ * A class of domain events with its stored topic. The topic is an explicit string, written in
+ * every stored event and used to find the class again when the event is read.
+ *
+ * @example
+ * ```ts
+ * class SomethingHappened extends AggregateEvent<World> {
+ *   static readonly topic = 'World.SomethingHappened';
+ *   declare readonly what: string;
+ *   override apply(world: World): void {
+ *     world.history.push(this.what);
+ *   }
+ * }
+ * ```
+ */
+export interface EventClass<E extends DomainEvent = DomainEvent> {
+  /** The stored topic of the class's events. */
+  readonly topic: string;
+  /** The prototype given to every event of the class. */
+  readonly prototype: E;
+}
+
+/** The keys of {@link AggregateCreated} (and so of every base event) that are not payload. */
+type BaseKeys = keyof AggregateCreated;
+
+/**
+ * The payload of an event class: the fields a subclass declares, without the base fields
+ * (`originatorId`, `originatorVersion`, `timestamp`, `originatorTopic`) and methods.
+ */
+export type EventPayload<E> = {
+  readonly [
+    K in keyof E as K extends BaseKeys ? never : E[K] extends (...args: never[]) => unknown ? never : K
+  ]: E[K];
+};
+
+/**
+ * Makes a frozen event of a class without running a constructor, as events are also rebuilt
+ * from stored state. The base fields come first, so every event of a class has one shape.
+ *
+ * @param eventClass - the class of the event
+ * @param originatorId - the aggregate's id
+ * @param originatorVersion - the version the event makes
+ * @param timestamp - when it happened
+ * @param payload - the other fields
+ * @returns the frozen event
+ */
+export function makeEvent<E extends DomainEvent>(
+  eventClass: EventClass<E>,
+  originatorId: string,
+  originatorVersion: number,
+  timestamp: Date,
+  payload: object,
+): E {
+  const event = Object.create(eventClass.prototype) as Record<string, unknown>;
+  event.originatorId = originatorId;
+  event.originatorVersion = originatorVersion;
+  event.timestamp = timestamp;
+  for (const key in payload) {
+    event[key] = (payload as Record<string, unknown>)[key];
+  }
+  return Object.freeze(event) as unknown as E;
+}
+
+/** The setter view of an aggregate's base fields, used only by events that mutate it. */
+type Mutable = { -readonly [K in 'id' | 'version' | 'createdOn' | 'modifiedOn']: Aggregate[K] };
+
+/**
+ * An event of an aggregate after its creation. Subclasses declare their payload fields with
+ * `declare readonly` and override {@link AggregateEvent.apply}.
+ */
+export class AggregateEvent<A extends Aggregate = Aggregate> extends DomainEvent {
+  /**
+   * Changes the aggregate as the event says. The default does nothing.
+   *
+   * @param aggregate - the aggregate to change
+   */
+  apply(aggregate: A): void {
+    // Nothing by default: events that change state override this.
+  }
+
+  /**
+   * Checks that the event follows the aggregate's state, applies it, and only then moves the
+   * aggregate's version and `modifiedOn`, so an `apply` that throws leaves the version as it was.
+   *
+   * @param aggregate - the aggregate the event belongs to
+   * @returns the same aggregate
+   * @throws {@link OriginatorIdError} when the ids differ
+   * @throws {@link OriginatorVersionError} when the event's version is not the aggregate's plus one
+   */
+  mutate(aggregate: A): A {
+    if (this.originatorId !== aggregate.id) {
+      throw new OriginatorIdError(
+        `event ${this.originatorId} v${String(this.originatorVersion)} cannot be applied to aggregate ${aggregate.id}`,
+      );
+    }
+    if (this.originatorVersion !== aggregate.version + 1) {
+      throw new OriginatorVersionError(
+        `event v${String(this.originatorVersion)} cannot follow aggregate ${aggregate.id} at v${String(aggregate.version)}`,
+      );
+    }
+    this.apply(aggregate);
+    const target = aggregate as unknown as Mutable;
+    target.version = this.originatorVersion;
+    target.modifiedOn = this.timestamp;
+    return aggregate;
+  }
+}
+
+/**
+ * The first event of an aggregate. It records the aggregate's topic, and its default
+ * {@link AggregateCreated.apply} copies its payload fields onto the new aggregate, as the
+ * original passes the created event's fields to the aggregate's initialiser.
+ */
+export class AggregateCreated<A extends Aggregate = Aggregate> extends AggregateEvent<A> {
+  /** The topic of the aggregate's class, used to construct it again. */
+  declare readonly originatorTopic: string;
+
+  /**
+   * Copies the payload fields onto the new aggregate.
+   *
+   * @param aggregate - the new aggregate
+   */
+  override apply(aggregate: A): void {
+    const target = aggregate as unknown as Record<string, unknown>;
+    const source = this as unknown as Record<string, unknown>;
+    for (const key in this) {
+      if (!CREATED_BASE_KEYS.has(key)) target[key] = source[key];
+    }
+  }
+
+  /**
+   * Starts the aggregate's state from this event: id, version 1 (or the event's), and both
+   * timestamps, then applies the payload.
+   *
+   * @param aggregate - a freshly constructed aggregate
+   * @returns the same aggregate
+   */
+  override mutate(aggregate: A): A {
+    const target = aggregate as unknown as Mutable;
+    target.id = this.originatorId;
+    target.createdOn = this.timestamp;
+    target.modifiedOn = this.timestamp;
+    this.apply(aggregate);
+    target.version = this.originatorVersion;
+    return aggregate;
+  }
+}
+
+const CREATED_BASE_KEYS = new Set(['originatorId', 'originatorVersion', 'timestamp', 'originatorTopic']);

@@ -1,0 +1,158 @@
+/**
+ * The in-memory recorders: the default persistence, with no dependencies.
+ *
+ * @module
+ */
+import { RecordConflictError } from '../errors.js';
+import { Notification, type StoredEvent } from '../persistence/records.js';
+import {
+  checkLimit,
+  checkSelection,
+  type AggregateRecorder,
+  type ApplicationRecorder,
+  type SelectEventsOptions,
+  type SelectNotificationsOptions,
+} from '../persistence/recorders.js';
+
+/**
+ * Keeps stored events in memory: per originator, an array sorted by version. It stores the
+ * mapper's bytes, never event objects. Inserts are O(1) per event (appending a newer version)
+ * and every insert is atomic, as nothing else runs while it checks and writes.
+ */
+export class MemoryAggregateRecorder implements AggregateRecorder {
+  readonly #streams = new Map<string, StoredEvent[]>();
+
+  async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
+    this.record(events, (e) =>
+      Object.freeze({
+        originatorId: e.originatorId,
+        originatorVersion: e.originatorVersion,
+        topic: e.topic,
+        state: e.state,
+      }),
+    );
+    return [];
+  }
+
+  async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+    const { gt, lte, desc = false, limit } = options;
+    if (limit !== undefined) checkLimit(limit);
+    const stream = this.#streams.get(originatorId);
+    if (stream === undefined) return [];
+    const from = gt === undefined ? 0 : firstAbove(stream, gt);
+    const to = lte === undefined ? stream.length : firstAbove(stream, lte);
+    if (from >= to) return [];
+    if (!desc) return stream.slice(from, limit === undefined ? to : Math.min(to, from + limit));
+    const begin = limit === undefined ? from : Math.max(from, to - limit);
+    return stream.slice(begin, to).reverse();
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the data stays for the next application over the same store.
+  }
+
+  /**
+   * Checks a batch against what is stored and against itself, then writes every event; a
+   * conflict throws before anything is written.
+   *
+   * @param events - the batch
+   * @param makeRecord - builds the record kept for the event at a position in the batch
+   * @throws {@link RecordConflictError} on a conflict
+   */
+  protected record(
+    events: readonly StoredEvent[],
+    makeRecord: (event: StoredEvent, index: number) => StoredEvent,
+  ): void {
+    const seen = events.length > 1 ? new Set<string>() : undefined;
+    for (const e of events) {
+      const stream = this.#streams.get(e.originatorId);
+      if (stream !== undefined && contains(stream, e.originatorVersion)) throw conflict(e);
+      if (seen !== undefined) {
+        const key = `${String(e.originatorVersion)}:${e.originatorId}`;
+        if (seen.has(key)) throw conflict(e);
+        seen.add(key);
+      }
+    }
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as StoredEvent;
+      const record = makeRecord(e, i);
+      const stream = this.#streams.get(e.originatorId);
+      if (stream === undefined) {
+        this.#streams.set(e.originatorId, [record]);
+      } else if ((stream[stream.length - 1] as StoredEvent).originatorVersion < e.originatorVersion) {
+        stream.push(record);
+      } else {
+        stream.splice(firstAbove(stream, e.originatorVersion), 0, record);
+      }
+    }
+  }
+}
+
+/** The in-memory application recorder: the aggregate recorder plus a notification log. */
+export class MemoryApplicationRecorder extends MemoryAggregateRecorder implements ApplicationRecorder {
+  readonly #log: Notification[] = [];
+
+  override async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
+    const first = this.#log.length + 1;
+    const ids = new Array<number>(events.length);
+    this.record(events, (e, i) => {
+      const notification = Object.freeze(
+        new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, e.state),
+      );
+      this.#log.push(notification);
+      ids[i] = first + i;
+      return notification;
+    });
+    return ids;
+  }
+
+  async selectNotifications(
+    start: number,
+    limit: number,
+    options: SelectNotificationsOptions = {},
+  ): Promise<Notification[]> {
+    checkSelection(start, limit, options.stop);
+    const log = this.#log;
+    // Ids are 1, 2, 3, ... here, so an id is its index plus one.
+    const from = Math.max(0, start - 1);
+    const end = options.stop === undefined ? log.length : Math.max(0, Math.min(log.length, options.stop));
+    const topics = options.topics;
+    if (topics === undefined || topics.length === 0) return log.slice(from, Math.min(end, from + limit));
+    const wanted = new Set(topics);
+    const out: Notification[] = [];
+    for (let i = from; i < end && out.length < limit; i++) {
+      const n = log[i] as Notification;
+      if (wanted.has(n.topic)) out.push(n);
+    }
+    return out;
+  }
+
+  async maxNotificationId(): Promise<number> {
+    return this.#log.length;
+  }
+}
+
+/** Returns the index of the first record with a version above `version` (binary search). */
+function firstAbove(stream: readonly StoredEvent[], version: number): number {
+  let lo = 0;
+  let hi = stream.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((stream[mid] as StoredEvent).originatorVersion <= version) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function contains(stream: readonly StoredEvent[], version: number): boolean {
+  const last = stream[stream.length - 1] as StoredEvent;
+  if (last.originatorVersion < version) return false;
+  const i = firstAbove(stream, version) - 1;
+  return i >= 0 && (stream[i] as StoredEvent).originatorVersion === version;
+}
+
+function conflict(e: StoredEvent): RecordConflictError {
+  return new RecordConflictError(
+    `memory: an event of ${e.originatorId} at version ${String(e.originatorVersion)} is already recorded`,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Byte helpers shared by the core and the adapters: every byte value is a `Uint8Array`.
+ *
+ * @module
+ */
+
+/**
+ * Encodes bytes as standard base64 (with padding).
+ *
+ * @param bytes - the bytes
+ * @returns the base64 text
+ */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Decodes standard base64 (padding optional).
+ *
+ * @param text - the base64 text
+ * @returns the bytes
+ * @throws TypeError when the text is not base64
+ */
+export function fromBase64(text: string): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch (error) {
+    throw new TypeError('bytes: text is not valid base64', { cause: error });
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Normalises what a database gives back for a BLOB (a `Uint8Array`, an `ArrayBuffer`, a view,
+ * or D1's `number[]`) to a `Uint8Array`.
+ *
+ * @param value - the database value
+ * @returns the bytes
+ * @throws TypeError when the value is not bytes
+ */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) {
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
+  throw new TypeError(`bytes: expected bytes, got ${typeof value}`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The mapper: domain events to stored events and back.
+ *
+ * @module
+ */
+import { makeEvent, type DomainEvent } from '../domain/events.js';
+import type { Topics } from '../domain/topics.js';
+import type { Cipher, Compressor } from './codecs.js';
+import type { StoredEvent } from './records.js';
+import type { Transcoder } from './transcoder.js';
+
+/** The optional codecs of a {@link Mapper}. */
+export interface MapperOptions {
+  /** Compresses the transcoded state (applied before encryption). */
+  readonly compressor?: Compressor | undefined;
+  /** Encrypts the (compressed) state. */
+  readonly cipher?: Cipher | undefined;
+}
+
+/**
+ * Turns domain events into stored events and back, in the original's order: the event's
+ * fields other than originator id and version are transcoded to JSON, then compressed, then
+ * encrypted; reading reverses it. All of this happens before a recorder is called, so a
+ * recorder's transaction never waits on anything but its own database.
+ */
+export class Mapper {
+  /** The transcoder of the state. */
+  readonly transcoder: Transcoder;
+  /** The topic registry used to name and find event classes. */
+  readonly topics: Topics;
+  readonly #compressor: Compressor | undefined;
+  readonly #cipher: Cipher | undefined;
+
+  /**
+   * Creates a mapper.
+   *
+   * @param transcoder - the transcoder of the state
+   * @param topics - the topic registry
+   * @param options - an optional compressor and cipher
+   */
+  constructor(transcoder: Transcoder, topics: Topics, options: MapperOptions = {}) {
+    this.transcoder = transcoder;
+    this.topics = topics;
+    this.#compressor = options.compressor;
+    this.#cipher = options.cipher;
+  }
+
+  /**
+   * Maps a domain event to a stored event.
+   *
+   * @param event - the domain event
+   * @returns the stored event
+   * @throws {@link TopicError} when the event's class is not registered
+   * @throws {@link TranscodingError} when a field holds a value of an unregistered type
+   */
+  async toStoredEvent(event: DomainEvent): Promise<StoredEvent> {
+    const stored = this.#serialize(event);
+    return this.#cipher === undefined ? stored : this.#encrypt(stored);
+  }
+
+  /**
+   * Maps many domain events to stored events. Everything but encryption is done at once, before
+   * the first await, so later changes to the events' aggregates cannot reach the stored bytes.
+   *
+   * @param events - the domain events
+   * @returns the stored events, in order
+   */
+  async toStoredEvents(events: readonly DomainEvent[]): Promise<StoredEvent[]> {
+    const stored = events.map((event) => this.#serialize(event));
+    if (this.#cipher === undefined) return stored;
+    return Promise.all(stored.map((s) => this.#encrypt(s)));
+  }
+
+  /**
+   * Maps a stored event (or notification) to its domain event.
+   *
+   * @param stored - the stored event
+   * @returns the domain event
+   * @throws {@link TopicError} naming the topic when no class is registered for it
+   * @throws {@link CipherError} or {@link CompressorError} when the state cannot be decoded
+   */
+  async toDomainEvent(stored: StoredEvent): Promise<DomainEvent> {
+    const state = this.#cipher === undefined ? stored.state : await this.#cipher.decrypt(stored.state);
+    return this.#deserialize(stored, state);
+  }
+
+  /**
+   * Maps many stored events to domain events.
+   *
+   * @param stored - the stored events
+   * @returns the domain events, in order
+   */
+  async toDomainEvents(stored: readonly StoredEvent[]): Promise<DomainEvent[]> {
+    const cipher = this.#cipher;
+    if (cipher === undefined) return stored.map((s) => this.#deserialize(s, s.state));
+    return Promise.all(stored.map(async (s) => this.#deserialize(s, await cipher.decrypt(s.state))));
+  }
+
+  #serialize(event: DomainEvent): StoredEvent {
+    const topic = this.topics.topicOf(event);
+    const fields: Record<string, unknown> = {};
+    for (const key in event) {
+      if (key !== 'originatorId' && key !== 'originatorVersion') {
+        fields[key] = (event as unknown as Record<string, unknown>)[key];
+      }
+    }
+    let state = this.transcoder.encode(fields);
+    if (this.#compressor !== undefined) state = this.#compressor.compress(state);
+    return {
+      originatorId: event.originatorId,
+      originatorVersion: event.originatorVersion,
+      topic,
+      state,
+    };
+  }
+
+  async #encrypt(stored: StoredEvent): Promise<StoredEvent> {
+    const state = await (this.#cipher as Cipher).encrypt(stored.state);
+    return { ...stored, state };
+  }
+
+  #deserialize(stored: StoredEvent, state: Uint8Array): DomainEvent {
+    const eventClass = this.topics.eventClass(stored.topic);
+    const bytes = this.#compressor === undefined ? state : this.#compressor.decompress(state);
+    const fields = this.transcoder.decode(bytes) as Record<string, unknown> & { timestamp: Date };
+    return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The recorder interfaces, in the original's three levels: aggregate recorder, application
+ * recorder (with a notification log), process recorder (with tracking).
+ *
+ * @module
+ */
+import type { Notification, StoredEvent } from './records.js';
+
+/** Options of {@link AggregateRecorder.selectEvents}. */
+export interface SelectEventsOptions {
+  /** Only versions greater than this. */
+  readonly gt?: number | undefined;
+  /** Only versions less than or equal to this. */
+  readonly lte?: number | undefined;
+  /** Newest first. */
+  readonly desc?: boolean | undefined;
+  /** At most this many (0 gives none). */
+  readonly limit?: number | undefined;
+}
+
+/** Stores and selects the events of aggregates. */
+export interface AggregateRecorder {
+  /**
+   * Records a batch of stored events atomically: all of them, or, when any (originator id,
+   * version) pair is already recorded or appears twice in the batch, none of them.
+   *
+   * @param events - the batch
+   * @returns the notification ids given to the events, in order (empty for a recorder without
+   *   a notification log)
+   * @throws {@link RecordConflictError} on a conflict, with nothing written
+   */
+  insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]>;
+
+  /**
+   * Selects an originator's stored events, by version ascending unless `desc`.
+   *
+   * @param originatorId - the originator's id
+   * @param options - version bounds, order and limit
+   * @returns the stored events
+   */
+  selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]>;
+
+  /** Releases the recorder's connections; the recorded data stays. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link ApplicationRecorder.selectNotifications}. */
+export interface SelectNotificationsOptions {
+  /** The last notification id to include (inclusive). */
+  readonly stop?: number | undefined;
+  /** Only notifications with one of these topics (applied before the limit). */
+  readonly topics?: readonly string[] | undefined;
+}
+
+/** An aggregate recorder that also keeps a notification log across all originators. */
+export interface ApplicationRecorder extends AggregateRecorder {
+  /**
+   * Records a batch atomically and gives each event a notification id. Ids are strictly
+   * increasing, committed in id order, contiguous within a batch, and never reused once
+   * committed.
+   *
+   * @param events - the batch
+   * @returns the new notification ids, in the order of `events`
+   * @throws {@link RecordConflictError} on a conflict, with nothing written
+   */
+  insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]>;
+
+  /**
+   * Selects notifications by id ascending, from `start` (inclusive; below 1 means from the
+   * beginning), at most `limit` of them (0 gives none), up to `stop` (inclusive).
+   *
+   * @param start - the first id to include
+   * @param limit - the most to return
+   * @param options - `stop` and `topics`
+   * @returns the notifications
+   * @throws RangeError when an argument is not an integer, or `limit` is negative
+   */
+  selectNotifications(
+    start: number,
+    limit: number,
+    options?: SelectNotificationsOptions,
+  ): Promise<Notification[]>;
+
+  /**
+   * Returns the highest notification id recorded.
+   *
+   * @returns the id, or 0 when nothing is recorded
+   */
+  maxNotificationId(): Promise<number>;
+}
+
+/** The position of a processed notification in an upstream application's log. */
+export interface Tracking {
+  /** The name of the upstream application. */
+  readonly applicationName: string;
+  /** The id of the processed notification. */
+  readonly notificationId: number;
+}
+
+/**
+ * An application recorder that also records, atomically with the events, which upstream
+ * notification was processed: the room left for event processing (no recorder implements it
+ * yet).
+ */
+export interface ProcessRecorder extends ApplicationRecorder {
+  /**
+   * Records events together with a tracking record.
+   *
+   * @param events - the batch
+   * @param tracking - the processed upstream position
+   * @returns the new notification ids
+   */
+  insertEventsWithTracking(events: readonly StoredEvent[], tracking: Tracking): Promise<readonly number[]>;
+
+  /**
+   * Returns the last processed notification id of an upstream application.
+   *
+   * @param applicationName - the upstream application
+   * @returns the id, or 0 when none was processed
+   */
+  maxTrackingId(applicationName: string): Promise<number>;
+}
+
+/**
+ * Checks a limit the same way for every recorder.
+ *
+ * @param limit - the requested limit
+ * @throws RangeError when `limit` is negative or not an integer
+ */
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(`recorder: limit must be a non-negative integer, got ${String(limit)}`);
+  }
+}
+
+/**
+ * Checks the arguments of a notification selection the same way for every recorder.
+ *
+ * @param start - the requested first id
+ * @param limit - the requested limit
+ * @param stop - the requested last id
+ * @throws RangeError when an argument is not an integer, or `limit` is negative
+ */
+export function checkSelection(start: number, limit: number, stop: number | undefined): void {
+  if (!Number.isInteger(start)) {
+    throw new RangeError(`recorder: start must be an integer, got ${String(start)}`);
+  }
+  if (stop !== undefined && !Number.isInteger(stop)) {
+    throw new RangeError(`recorder: stop must be an integer, got ${String(stop)}`);
+  }
+  checkLimit(limit);
+}

@@ -1,0 +1,169 @@
+/**
+ * The JSON transcoder: domain values to compact UTF-8 JSON and back, in the original's wire
+ * format, with custom types written as `{"_type_": name, "_data_": encoded}`.
+ *
+ * @module
+ */
+import { TranscodingError } from '../errors.js';
+
+/**
+ * Encodes values of one type as JSON-compatible data, and decodes them again.
+ *
+ * @example
+ * ```ts
+ * class TemporalDateAsIso implements Transcoding<PlainDate, string> {
+ *   readonly type = PlainDate;
+ *   readonly name = 'date_iso';
+ *   encode(value: PlainDate): string { return value.toString(); }
+ *   decode(data: string): PlainDate { return PlainDate.from(data); }
+ * }
+ * ```
+ */
+export interface Transcoding<T = unknown, D = unknown> {
+  /** The constructor of the values (its `prototype.constructor`); `BigInt` for bigints. */
+  readonly type: object;
+  /** The name written as `_type_`. */
+  readonly name: string;
+  /**
+   * Encodes a value.
+   *
+   * @param value - a value of the type
+   * @returns JSON-compatible data (it may hold other transcoded values)
+   */
+  encode(value: T): D;
+  /**
+   * Decodes data made by {@link Transcoding.encode}.
+   *
+   * @param data - the decoded `_data_`
+   * @returns the value
+   */
+  decode(data: D): T;
+}
+
+type AnyTranscoding = Transcoding;
+
+/** Encodes values to bytes and back. */
+export interface Transcoder {
+  /**
+   * Registers a transcoding for a custom type.
+   *
+   * @param transcoding - the transcoding
+   */
+  register<T, D>(transcoding: Transcoding<T, D>): void;
+  /**
+   * Encodes a value as bytes.
+   *
+   * @param value - the value
+   * @returns the bytes
+   */
+  encode(value: unknown): Uint8Array;
+  /**
+   * Decodes bytes made by {@link Transcoder.encode}.
+   *
+   * @param data - the bytes
+   * @returns the value
+   */
+  decode(data: Uint8Array): unknown;
+}
+
+/**
+ * Transcodes to compact UTF-8 JSON (non-ASCII kept as is). Values of registered types become
+ * `{"_type_": name, "_data_": data}`; a decoded object with exactly those two keys becomes the
+ * value again. A value of an unregistered type is a {@link TranscodingError} naming the type.
+ */
+export class JsonTranscoder implements Transcoder {
+  readonly #byType = new Map<unknown, AnyTranscoding>();
+  readonly #byName = new Map<string, AnyTranscoding>();
+  readonly #encoder = new TextEncoder();
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+
+  register<T, D>(transcoding: Transcoding<T, D>): void {
+    const t = transcoding as unknown as AnyTranscoding;
+    this.#byType.set(t.type, t);
+    this.#byName.set(t.name, t);
+  }
+
+  encode(value: unknown): Uint8Array {
+    return this.#encoder.encode(JSON.stringify(this.encodeValue(value)));
+  }
+
+  decode(data: Uint8Array): unknown {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.#decoder.decode(data));
+    } catch (error) {
+      throw new TranscodingError('transcoder: stored state is not UTF-8 JSON', { cause: error });
+    }
+    return this.decodeValue(parsed);
+  }
+
+  /**
+   * Replaces values of registered types, at any depth, by their `_type_`/`_data_` objects.
+   *
+   * @param value - the value
+   * @returns a JSON-ready copy (primitives and arrays of primitives are reused)
+   */
+  encodeValue(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) {
+      if (typeof value === 'bigint') return this.#encodeCustom(value, BigInt);
+      if (typeof value === 'function' || typeof value === 'symbol') {
+        throw new TranscodingError(`transcoder: a ${typeof value} cannot be transcoded`);
+      }
+      return value;
+    }
+    const type = (value as { constructor?: unknown }).constructor;
+    if (type === Object || type === undefined) {
+      const out: Record<string, unknown> = {};
+      for (const key in value) out[key] = this.encodeValue((value as Record<string, unknown>)[key]);
+      return out;
+    }
+    if (type === Array) {
+      const array = value as unknown[];
+      const out = new Array<unknown>(array.length);
+      for (let i = 0; i < array.length; i++) out[i] = this.encodeValue(array[i]);
+      return out;
+    }
+    return this.#encodeCustom(value, type);
+  }
+
+  #encodeCustom(value: unknown, type: unknown): unknown {
+    const transcoding = this.#byType.get(type);
+    if (transcoding === undefined) {
+      const name = typeof type === 'function' ? type.name : String(type);
+      throw new TranscodingError(
+        `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,
+      );
+    }
+    return { _type_: transcoding.name, _data_: this.encodeValue(transcoding.encode(value)) };
+  }
+
+  /**
+   * Turns `_type_`/`_data_` objects, at any depth, back into values (inner ones first).
+   *
+   * @param value - parsed JSON, changed in place
+   * @returns the decoded value
+   */
+  decodeValue(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.decodeValue(value[i]);
+      return value;
+    }
+    const record = value as Record<string, unknown>;
+    let keys = 0;
+    for (const key in record) {
+      record[key] = this.decodeValue(record[key]);
+      keys++;
+    }
+    if (keys === 2 && typeof record._type_ === 'string' && '_data_' in record) {
+      const transcoding = this.#byName.get(record._type_);
+      if (transcoding === undefined) {
+        throw new TranscodingError(
+          `transcoder: no transcoding is registered for stored type '${record._type_}'`,
+        );
+      }
+      return transcoding.decode(record._data_);
+    }
+    return record;
+  }
+}

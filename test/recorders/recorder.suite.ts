@@ -1,0 +1,308 @@
+/**
+ * The recorder conformance suite. A recorder joins it with a few lines:
+ *
+ * ```ts
+ * import { describeRecorder } from './recorder.suite.js';
+ * describeRecorder('memory', { persistence: () => memory() });
+ * ```
+ *
+ * Each test takes recorders of a new application name from the persistence, so tests never
+ * see each other's data even when they share one database.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  RecordConflictError,
+  type AggregateRecorder,
+  type ApplicationRecorder,
+  type Persistence,
+  type StoredEvent,
+} from '../../src/index.js';
+
+/** What a recorder under test gives the suite. */
+export interface RecorderSuiteOptions {
+  /** Returns the persistence to take recorders from (a new one, or a shared one). */
+  persistence: () => Persistence | Promise<Persistence>;
+}
+
+let counter = 0;
+/** A fresh application name, safe as part of an SQL identifier. */
+export function freshName(): string {
+  counter += 1;
+  return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}${String(counter)}`;
+}
+
+const encoder = new TextEncoder();
+
+/** Makes a stored event with a small JSON state. */
+export function stored(
+  originatorId: string,
+  originatorVersion: number,
+  topic = 'topic1',
+  text?: string,
+): StoredEvent {
+  return {
+    originatorId,
+    originatorVersion,
+    topic,
+    state: encoder.encode(text ?? `{"n":${String(originatorVersion)}}`),
+  };
+}
+
+/** A new originator id. */
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * Defines the conformance tests of a recorder.
+ *
+ * @param name - the recorder's name in test titles
+ * @param options - how to get its persistence
+ */
+export function describeRecorder(name: string, options: RecorderSuiteOptions): void {
+  describe(`recorder conformance: ${name}`, () => {
+    const opened: (AggregateRecorder | ApplicationRecorder)[] = [];
+
+    async function applicationRecorder(): Promise<ApplicationRecorder> {
+      const recorder = (await options.persistence()).applicationRecorder(freshName());
+      opened.push(recorder);
+      return recorder;
+    }
+
+    async function aggregateRecorder(): Promise<AggregateRecorder> {
+      const recorder = (await options.persistence()).snapshotRecorder(freshName());
+      opened.push(recorder);
+      return recorder;
+    }
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((r) => r.close()));
+    });
+
+    it('selects nothing from an empty recorder', async () => {
+      const recorder = await applicationRecorder();
+      // An empty recorder has no events, no notifications, and a max notification id of 0.
+      expect(await recorder.selectEvents(newId())).toEqual([]);
+      expect(await recorder.selectNotifications(1, 10)).toEqual([]);
+      expect(await recorder.maxNotificationId()).toBe(0);
+    });
+
+    it('inserts events and selects them back, bytes and all', async () => {
+      const recorder = await applicationRecorder();
+      const id1 = newId();
+      const id2 = newId();
+      // Every byte value survives the round trip, as does an empty state.
+      const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+      await recorder.insertEvents([stored(id1, 1), { ...stored(id1, 2), state: allBytes }]);
+      await recorder.insertEvents([{ ...stored(id2, 1), state: new Uint8Array(0) }]);
+
+      const events = await recorder.selectEvents(id1);
+      expect(events.map((e) => [e.originatorId, e.originatorVersion, e.topic])).toEqual([
+        [id1, 1, 'topic1'],
+        [id1, 2, 'topic1'],
+      ]);
+      expect(events[0]?.state).toBeInstanceOf(Uint8Array);
+      expect(new TextDecoder().decode(events[0]?.state)).toBe('{"n":1}');
+      expect(Array.from(events[1]?.state ?? [])).toEqual(Array.from(allBytes));
+      const [empty] = await recorder.selectEvents(id2);
+      expect(empty?.state).toBeInstanceOf(Uint8Array);
+      expect(empty?.state.length).toBe(0);
+    });
+
+    it('selects events with gt, lte, desc and limit', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      await recorder.insertEvents([1, 2, 3, 4, 5].map((v) => stored(id, v)));
+      const versions = async (o: Parameters<ApplicationRecorder['selectEvents']>[1]) =>
+        (await recorder.selectEvents(id, o)).map((e) => e.originatorVersion);
+
+      // Bounds are exclusive below (gt) and inclusive above (lte).
+      expect(await versions({})).toEqual([1, 2, 3, 4, 5]);
+      expect(await versions({ gt: 2 })).toEqual([3, 4, 5]);
+      expect(await versions({ lte: 3 })).toEqual([1, 2, 3]);
+      expect(await versions({ gt: 1, lte: 4 })).toEqual([2, 3, 4]);
+      // Descending order, and a limit that keeps the newest when descending.
+      expect(await versions({ desc: true })).toEqual([5, 4, 3, 2, 1]);
+      expect(await versions({ desc: true, limit: 2 })).toEqual([5, 4]);
+      expect(await versions({ desc: true, lte: 3, limit: 1 })).toEqual([3]);
+      expect(await versions({ limit: 2 })).toEqual([1, 2]);
+      expect(await versions({ gt: 2, limit: 2 })).toEqual([3, 4]);
+      // A limit of 0 gives nothing; empty ranges give nothing.
+      expect(await versions({ limit: 0 })).toEqual([]);
+      expect(await versions({ gt: 5 })).toEqual([]);
+      expect(await versions({ gt: 3, lte: 3 })).toEqual([]);
+      // A negative limit is the caller's mistake.
+      await expect(recorder.selectEvents(id, { limit: -1 })).rejects.toThrow(RangeError);
+    });
+
+    it('keeps originators apart', async () => {
+      const recorder = await applicationRecorder();
+      const [a, b] = [newId(), newId()];
+      await recorder.insertEvents([stored(a, 1), stored(b, 1), stored(a, 2)]);
+      expect((await recorder.selectEvents(a)).map((e) => e.originatorVersion)).toEqual([1, 2]);
+      expect((await recorder.selectEvents(b)).map((e) => e.originatorVersion)).toEqual([1]);
+    });
+
+    it('writes nothing when an event conflicts with a stored one', async () => {
+      const recorder = await applicationRecorder();
+      const [a, b] = [newId(), newId()];
+      await recorder.insertEvents([stored(a, 1)]);
+      // The batch's first event is new, its second conflicts: the whole batch fails.
+      const error = await recorder
+        .insertEvents([stored(b, 1), stored(a, 1, 'topic1', '{"other":1}')])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RecordConflictError);
+      expect(await recorder.selectEvents(b)).toEqual([]);
+      expect((await recorder.selectEvents(a)).map((e) => new TextDecoder().decode(e.state))).toEqual([
+        '{"n":1}',
+      ]);
+      expect(await recorder.maxNotificationId()).toBe(1);
+      expect((await recorder.selectNotifications(1, 10)).length).toBe(1);
+    });
+
+    it('writes nothing when a batch holds the same version twice', async () => {
+      const recorder = await applicationRecorder();
+      const [a, b] = [newId(), newId()];
+      const error = await recorder
+        .insertEvents([stored(b, 1), stored(a, 1), stored(a, 1)])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RecordConflictError);
+      expect(await recorder.selectEvents(a)).toEqual([]);
+      expect(await recorder.selectEvents(b)).toEqual([]);
+      expect(await recorder.maxNotificationId()).toBe(0);
+    });
+
+    it('gives notification ids that increase, contiguous within a batch', async () => {
+      const recorder = await applicationRecorder();
+      const [a, b] = [newId(), newId()];
+      const first = await recorder.insertEvents([stored(a, 1), stored(a, 2), stored(b, 1)]);
+      const second = await recorder.insertEvents([stored(a, 3)]);
+      expect(first.length).toBe(3);
+      expect(second.length).toBe(1);
+      const [f0, f1, f2] = first as [number, number, number];
+      expect([f1 - f0, f2 - f1]).toEqual([1, 1]);
+      expect(second[0]).toBeGreaterThan(f2);
+      expect(await recorder.maxNotificationId()).toBe(second[0]);
+      // The notifications carry the ids, in order, with the stored fields.
+      const notifications = await recorder.selectNotifications(1, 10);
+      expect(notifications.map((n) => n.id)).toEqual([...first, ...second]);
+      expect(notifications.map((n) => [n.originatorId, n.originatorVersion])).toEqual([
+        [a, 1],
+        [a, 2],
+        [b, 1],
+        [a, 3],
+      ]);
+    });
+
+    it('selects notifications with start, limit, stop and topics', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      const ids = await recorder.insertEvents(
+        [1, 2, 3, 4, 5, 6].map((v) => stored(id, v, v % 2 === 0 ? 'even' : 'odd')),
+      );
+      const [i1, i2, i3, i4, i5, i6] = ids as [number, number, number, number, number, number];
+      const select = async (
+        start: number,
+        limit: number,
+        o?: Parameters<ApplicationRecorder['selectNotifications']>[2],
+      ) => (await recorder.selectNotifications(start, limit, o)).map((n) => n.id);
+
+      // Start is inclusive; the limit caps the count.
+      expect(await select(i1, 10)).toEqual([i1, i2, i3, i4, i5, i6]);
+      expect(await select(i3, 2)).toEqual([i3, i4]);
+      // A start below 1 reads from the beginning; a start past the end reads nothing.
+      expect(await select(0, 2)).toEqual([i1, i2]);
+      expect(await select(-5, 1)).toEqual([i1]);
+      expect(await select(i6 + 1, 10)).toEqual([]);
+      // Stop is inclusive.
+      expect(await select(i1, 10, { stop: i4 })).toEqual([i1, i2, i3, i4]);
+      expect(await select(i5, 10, { stop: i4 })).toEqual([]);
+      // Topics filter before the limit.
+      expect(await select(i1, 2, { topics: ['even'] })).toEqual([i2, i4]);
+      expect(await select(i3, 10, { topics: ['odd'], stop: i5 })).toEqual([i3, i5]);
+      expect(await select(i1, 10, { topics: ['none'] })).toEqual([]);
+      // An empty topics list means no filter.
+      expect(await select(i1, 3, { topics: [] })).toEqual([i1, i2, i3]);
+      // A limit of 0 gives nothing; a negative limit or fractional start is the caller's mistake.
+      expect(await select(i1, 0)).toEqual([]);
+      await expect(recorder.selectNotifications(1, -1)).rejects.toThrow(RangeError);
+      await expect(recorder.selectNotifications(1.5, 1)).rejects.toThrow(RangeError);
+    });
+
+    it('lands every concurrent save of different aggregates, with unique increasing ids', async () => {
+      const recorder = await applicationRecorder();
+      const originators = Array.from({ length: 50 }, () => newId());
+      // Fifty saves of two events each, all started before any finishes.
+      const results = await Promise.all(
+        originators.map((id) => recorder.insertEvents([stored(id, 1), stored(id, 2)])),
+      );
+      const all = results.flat();
+      expect(new Set(all).size).toBe(100);
+      // Each batch got a contiguous pair of ids.
+      for (const ids of results) expect((ids[1] as number) - (ids[0] as number)).toBe(1);
+      const notifications = await recorder.selectNotifications(1, 100);
+      expect(notifications.length).toBe(100);
+      const seen = notifications.map((n) => n.id);
+      expect(seen).toEqual([...all].sort((x, y) => x - y));
+      // Read in id order, each originator's versions come in order.
+      for (const id of originators) {
+        expect(notifications.filter((n) => n.originatorId === id).map((n) => n.originatorVersion)).toEqual([
+          1, 2,
+        ]);
+      }
+    });
+
+    it('gives exactly one winner among concurrent saves of the same version', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          recorder.insertEvents([stored(id, 1, 'topic1', `{"writer":${String(i)}}`)]),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(1);
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(rejected.length).toBe(4);
+      for (const r of rejected) expect(r.reason).toBeInstanceOf(RecordConflictError);
+      expect((await recorder.selectEvents(id)).length).toBe(1);
+      expect(await recorder.maxNotificationId()).toBe((await recorder.selectNotifications(1, 10))[0]?.id);
+    });
+
+    it('keeps two application names apart in one store', async () => {
+      const persistence = await options.persistence();
+      const one = persistence.applicationRecorder(freshName());
+      const two = persistence.applicationRecorder(freshName());
+      opened.push(one, two);
+      const id = newId();
+      await one.insertEvents([stored(id, 1)]);
+      // The same originator and version in another application is no conflict.
+      await two.insertEvents([stored(id, 1), stored(id, 2)]);
+      expect((await one.selectNotifications(1, 10)).length).toBe(1);
+      expect((await two.selectNotifications(1, 10)).length).toBe(2);
+      expect((await one.selectEvents(id)).length).toBe(1);
+    });
+
+    it('records snapshots in an aggregate recorder with the same atomic check', async () => {
+      const recorder = await aggregateRecorder();
+      const id = newId();
+      expect(await recorder.insertEvents([stored(id, 2, 'Snapshot')])).toEqual([]);
+      await recorder.insertEvents([stored(id, 4, 'Snapshot')]);
+      // The latest snapshot at or below a version is one select away.
+      const [latest] = await recorder.selectEvents(id, { desc: true, limit: 1 });
+      expect(latest?.originatorVersion).toBe(4);
+      const [atThree] = await recorder.selectEvents(id, { desc: true, limit: 1, lte: 3 });
+      expect(atThree?.originatorVersion).toBe(2);
+      // A conflict writes nothing.
+      await expect(
+        recorder.insertEvents([stored(id, 6, 'Snapshot'), stored(id, 4, 'Snapshot')]),
+      ).rejects.toBeInstanceOf(RecordConflictError);
+      expect((await recorder.selectEvents(id)).map((e) => e.originatorVersion)).toEqual([2, 4]);
+    });
+
+    it('returns an empty list for an empty batch', async () => {
+      const recorder = await applicationRecorder();
+      expect(await recorder.insertEvents([])).toEqual([]);
+      expect(await recorder.maxNotificationId()).toBe(0);
+    });
+  });
+}
