@@ -1,0 +1,85 @@
+/**
+ * What happens on bad input: each outcome here is stated in the README.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  AggregateNotFoundError,
+  Application,
+  ConfigurationError,
+  LocalNotificationLog,
+  memory,
+} from '../../src/index.js';
+import { World, Worlds } from '../../examples/world.js';
+
+async function threeWorlds(): Promise<Worlds> {
+  const app = new Worlds();
+  for (let i = 0; i < 3; i++) await app.createWorld();
+  return app;
+}
+
+describe('bad input', () => {
+  it('throws a TypeError for malformed section ids', async () => {
+    const app = await threeWorlds();
+    for (const bad of ['a,b', '5', '', '1,', ',1', '1,2,3', ' 1,2', '1.5,2']) {
+      await expect(app.log.section(bad), bad).rejects.toThrow(TypeError);
+    }
+    await expect(app.log.section('a,b')).rejects.toThrow(/malformed section id "a,b"/);
+  });
+
+  it('clamps a section that starts below 1, as the original does', async () => {
+    const app = await threeWorlds();
+    // "-1,3": start becomes 1 and the limit is 3 - 1 + 1 = 3.
+    const section = await app.log.section('-1,3');
+    expect(section.id).toBe('1,3');
+    expect(section.items.map((n) => n.id)).toEqual([1, 2, 3]);
+    // "0,1": start 1, limit 1.
+    expect((await app.log.section('0,1')).id).toBe('1,1');
+  });
+
+  it('gives an empty section when the requested range is empty or past the end', async () => {
+    const app = await threeWorlds();
+    // "3,2": the limit is max(0, 2 - 3 + 1) = 0, so nothing is selected.
+    const reversed = await app.log.section('3,2');
+    expect(reversed.id).toBeNull();
+    expect(reversed.items).toEqual([]);
+    expect(reversed.nextId).toBeNull();
+    const past = await app.log.section('11,20');
+    expect(past.id).toBeNull();
+    expect(past.nextId).toBeNull();
+  });
+
+  it('refuses version 0, negative and fractional versions with a RangeError', async () => {
+    const app = await threeWorlds();
+    const [n] = await app.log.select(1, 1);
+    const id = n?.originatorId ?? '';
+    for (const version of [0, -1, 1.5]) {
+      await expect(app.repository.get(id, { version })).rejects.toThrow(RangeError);
+    }
+  });
+
+  it('throws AggregateNotFoundError for a missing aggregate', async () => {
+    const app = await threeWorlds();
+    await expect(app.repository.get('no-such-world')).rejects.toBeInstanceOf(AggregateNotFoundError);
+    await expect(app.getWorldHistory('no-such-world')).rejects.toThrow(/aggregate no-such-world not found/);
+  });
+
+  it('saves nothing and returns [] when nothing is pending', async () => {
+    const app = new Worlds();
+    const world = World.create();
+    world.collectEvents();
+    expect(await app.save(world)).toEqual([]);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('needs an application name, from the class or the config', () => {
+    class Nameless extends Application {}
+    expect(() => new Nameless()).toThrow(ConfigurationError);
+    expect(new Nameless({ name: 'Named' }).name).toBe('Named');
+  });
+
+  it('refuses a section size that is not a positive integer', () => {
+    const recorder = memory().applicationRecorder('x');
+    expect(() => new LocalNotificationLog(recorder, 0)).toThrow(RangeError);
+    expect(() => new Worlds({ sectionSize: 1.5 })).toThrow(RangeError);
+  });
+});

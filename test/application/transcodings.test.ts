@@ -1,0 +1,178 @@
+/**
+ * The seed's custom transcodings example, rewritten for a JavaScript value type, and the
+ * default transcodings every application registers.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  Aggregate,
+  AggregateCreated,
+  AggregateEvent,
+  Application,
+  TranscodingError,
+  type Transcoder,
+  type Transcoding,
+} from '../../src/index.js';
+
+/** A calendar date with no time of day: a custom value type. */
+class CalendarDate {
+  constructor(
+    readonly year: number,
+    readonly month: number,
+    readonly day: number,
+  ) {}
+  toIsoString(): string {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    return `${pad(this.year, 4)}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
+  }
+  static fromIsoString(text: string): CalendarDate {
+    const [year, month, day] = text.split('-').map(Number);
+    return new CalendarDate(year ?? 0, month ?? 0, day ?? 0);
+  }
+}
+
+/** The seed's DateAsISO: a custom transcoding named "date_iso". */
+class DateAsIso implements Transcoding<CalendarDate, string> {
+  readonly type = CalendarDate;
+  readonly name = 'date_iso';
+  encode(value: CalendarDate): string {
+    return value.toIsoString();
+  }
+  decode(data: string): CalendarDate {
+    return CalendarDate.fromIsoString(data);
+  }
+}
+
+class DiaryCreated extends AggregateCreated<Diary> {
+  static readonly topic = 'Diary.Created';
+}
+
+class EntryAdded extends AggregateEvent<Diary> {
+  static readonly topic = 'Diary.EntryAdded';
+  declare readonly on: CalendarDate;
+  declare readonly extras: {
+    when: Date;
+    big: bigint;
+    bytes: Uint8Array;
+    tags: Set<string>;
+    scores: Map<string, number>;
+    nested: { dates: CalendarDate[] };
+  };
+  override apply(diary: Diary): void {
+    diary.entries.push(this.on);
+    diary.extras.push(this.extras);
+  }
+}
+
+class Diary extends Aggregate {
+  static readonly topic = 'Diary';
+  static readonly events = [DiaryCreated, EntryAdded];
+  entries: CalendarDate[] = [];
+  extras: EntryAdded['extras'][] = [];
+  static create(): Diary {
+    return this.createAggregate(DiaryCreated, {});
+  }
+  addEntry(on: CalendarDate, extras: EntryAdded['extras']): void {
+    this.triggerEvent(EntryAdded, { on, extras });
+  }
+}
+
+class MyApplication extends Application {
+  static override readonly applicationName = 'MyApplication';
+  static override readonly aggregates = [Diary];
+  protected override registerTranscodings(transcoder: Transcoder): void {
+    super.registerTranscodings(transcoder);
+    transcoder.register(new DateAsIso());
+  }
+}
+
+class ForgetfulApplication extends Application {
+  static override readonly applicationName = 'Forgetful';
+  static override readonly aggregates = [Diary];
+}
+
+const extras = () => ({
+  when: new Date('2026-11-27T13:14:01.123Z'),
+  big: 2n ** 70n,
+  bytes: Uint8Array.from([0, 1, 254, 255]),
+  tags: new Set(['a', 'b']),
+  scores: new Map([['x', 1]]),
+  nested: { dates: [new CalendarDate(2020, 2, 29)] },
+});
+
+describe('custom transcodings (the seed example)', () => {
+  it('round-trips a custom value type and the default types through the application', async () => {
+    const app = new MyApplication({ snapshotting: true });
+    const diary = Diary.create();
+    diary.addEntry(new CalendarDate(2026, 11, 27), extras());
+    await app.save(diary);
+
+    const copy = await app.repository.get<Diary>(diary.id);
+    expect(copy.entries[0]).toBeInstanceOf(CalendarDate);
+    expect(copy.entries[0]?.toIsoString()).toBe('2026-11-27');
+    expect(copy.extras[0]).toEqual(extras());
+
+    // Snapshots transcode the aggregate's state the same way.
+    await app.takeSnapshot(diary.id);
+    const fromSnapshot = await app.repository.get<Diary>(diary.id);
+    expect(fromSnapshot.entries[0]).toBeInstanceOf(CalendarDate);
+    expect(fromSnapshot.extras[0]).toEqual(extras());
+  });
+
+  it('writes the original wire format: compact JSON with _type_ and _data_', async () => {
+    const app = new MyApplication();
+    const diary = Diary.create();
+    diary.addEntry(new CalendarDate(2026, 11, 27), extras());
+    await app.save(diary);
+    const [, n] = await app.log.select(1, 2);
+    const json = new TextDecoder().decode(n?.state);
+    expect(json).toContain('"on":{"_type_":"date_iso","_data_":"2026-11-27"}');
+    expect(json).toContain('"when":{"_type_":"datetime_iso","_data_":"2026-11-27T13:14:01.123+00:00"}');
+    expect(json).toContain('"big":{"_type_":"bigint","_data_":"1180591620717411303424"}');
+    expect(json).toContain('"bytes":{"_type_":"bytes_base64","_data_":"AAH+/w=="}');
+    expect(json).toContain('"tags":{"_type_":"set","_data_":["a","b"]}');
+    expect(json).toContain('"scores":{"_type_":"map","_data_":[["x",1]]}');
+    expect(json).not.toContain(' ');
+  });
+
+  it('names the type when a value has no registered transcoding', async () => {
+    const app = new ForgetfulApplication();
+    const diary = Diary.create();
+    diary.addEntry(new CalendarDate(2026, 11, 27), extras());
+    const error = await app.save(diary).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TranscodingError);
+    expect((error as Error).message).toMatch(
+      /CalendarDate is not serializable; register a custom transcoding/,
+    );
+    // Nothing was written.
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('names the stored type when no transcoding is registered to read it', async () => {
+    const app = new MyApplication();
+    const diary = Diary.create();
+    diary.addEntry(new CalendarDate(2026, 11, 27), extras());
+    await app.save(diary);
+    const reader = new ForgetfulApplication({ persistence: undefined });
+    const [, n] = await app.log.select(1, 2);
+    await expect(reader.mapper.toDomainEvent(n as NonNullable<typeof n>)).rejects.toThrow(
+      /no transcoding is registered for stored type 'date_iso'/,
+    );
+  });
+
+  it('reads dates written by the original (microseconds, +00:00) and with Z', () => {
+    const app = new MyApplication();
+    const decode = (text: string) => app.transcoder.decode(new TextEncoder().encode(text));
+    const python = decode('{"_type_":"datetime_iso","_data_":"2021-11-27T13:14:01.123456+00:00"}') as Date;
+    expect(python.toISOString()).toBe('2021-11-27T13:14:01.123Z');
+    const zulu = decode('{"_type_":"datetime_iso","_data_":"2021-11-27T13:14:01Z"}') as Date;
+    expect(zulu.toISOString()).toBe('2021-11-27T13:14:01.000Z');
+    expect(() => decode('{"_type_":"datetime_iso","_data_":"yesterday"}')).toThrow(TranscodingError);
+  });
+
+  it('keeps non-ASCII text as UTF-8, not escaped', () => {
+    const app = new MyApplication();
+    const bytes = app.transcoder.encode({ what: 'dinosaurs 🦕 ü' });
+    expect(new TextDecoder().decode(bytes)).toBe('{"what":"dinosaurs 🦕 ü"}');
+    expect(app.transcoder.decode(bytes)).toEqual({ what: 'dinosaurs 🦕 ü' });
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * The seed's Worlds examples, on the in-memory recorder, asserting what the seed asserts.
+ */
+import { describe, expect, it } from 'vitest';
+import { Notification, memory } from '../../src/index.js';
+import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
+
+async function worldWithHistory(app: Worlds): Promise<string> {
+  const worldId = await app.createWorld();
+  await app.makeItSo(worldId, 'dinosaurs');
+  await app.makeItSo(worldId, 'trucks');
+  await app.makeItSo(worldId, 'internet');
+  return worldId;
+}
+
+describe('Worlds (the seed basic example)', () => {
+  it('records the history of a world', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+    const history = await app.getWorldHistory(worldId);
+    expect(history[0]).toBe('dinosaurs');
+    expect(history[1]).toBe('trucks');
+    expect(history[2]).toBe('internet');
+  });
+
+  it('gets the aggregate at each version, and the last for a version beyond it', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+
+    const latest = await app.repository.get<World>(worldId);
+    expect(latest.version).toBe(4);
+    expect(latest.history.length).toBe(3);
+
+    const v1 = await app.repository.get<World>(worldId, { version: 1 });
+    expect(v1.version).toBe(1);
+    expect(v1.history.length).toBe(0);
+
+    const v2 = await app.repository.get<World>(worldId, { version: 2 });
+    expect(v2.version).toBe(2);
+    expect(v2.history.length).toBe(1);
+    expect(v2.history.at(-1)).toBe('dinosaurs');
+
+    const v3 = await app.repository.get<World>(worldId, { version: 3 });
+    expect(v3.version).toBe(3);
+    expect(v3.history.length).toBe(2);
+    expect(v3.history.at(-1)).toBe('trucks');
+
+    const v4 = await app.repository.get<World>(worldId, { version: 4 });
+    expect(v4.version).toBe(4);
+    expect(v4.history.length).toBe(3);
+    expect(v4.history.at(-1)).toBe('internet');
+
+    // There is no version 5: the last version is returned.
+    const v5 = await app.repository.get<World>(worldId, { version: 5 });
+    expect(v5.version).toBe(4);
+    expect(v5.history.length).toBe(3);
+    expect(v5.history.at(-1)).toBe('internet');
+  });
+
+  it('keeps createdOn and modifiedOn from the events', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+    const [created, , , last] = await app.events.get(worldId);
+    const world = await app.repository.get<World>(worldId);
+    expect(world).toBeInstanceOf(World);
+    expect(world.createdOn.getTime()).toBe(created?.timestamp.getTime());
+    expect(world.modifiedOn.getTime()).toBe(last?.timestamp.getTime());
+  });
+
+  it('presents the notification log in sections', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+
+    const section = await app.log.section('1,10');
+    expect(section.items.length).toBe(4);
+    expect(section.id).toBe('1,4');
+    expect(section.nextId).toBeNull();
+
+    expect(section.items[0]).toBeInstanceOf(Notification);
+    expect(section.items.map((n) => n.id)).toEqual([1, 2, 3, 4]);
+    expect(section.items.map((n) => n.originatorId)).toEqual([worldId, worldId, worldId, worldId]);
+    expect(section.items.map((n) => n.originatorVersion)).toEqual([1, 2, 3, 4]);
+    expect(section.items[0]?.topic).toContain('World.Created');
+    expect(section.items[1]?.topic).toContain('World.SomethingHappened');
+    expect(section.items[2]?.topic).toContain('World.SomethingHappened');
+    expect(section.items[3]?.topic).toContain('World.SomethingHappened');
+
+    const text = (n: Notification | undefined) => new TextDecoder().decode(n?.state);
+    expect(text(section.items[1])).toContain('dinosaurs');
+    expect(text(section.items[2])).toContain('trucks');
+    expect(text(section.items[3])).toContain('internet');
+  });
+
+  it('reconstructs domain events from notifications', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+    const section = await app.log.section('1,10');
+
+    const first = await app.mapper.toDomainEvent(section.items[0] as Notification);
+    expect(first).toBeInstanceOf(WorldCreated);
+    expect(first.originatorId).toBe(worldId);
+
+    const last = await app.mapper.toDomainEvent(section.items[3] as Notification);
+    expect(last).toBeInstanceOf(SomethingHappened);
+    expect(last.originatorId).toBe(worldId);
+    expect((last as SomethingHappened).what).toBe('internet');
+    // Domain events are immutable once made.
+    expect(Object.isFrozen(last)).toBe(true);
+  });
+
+  it('pages the log with a smaller section size, following nextId', async () => {
+    const app = new Worlds({ sectionSize: 5 });
+    const first = await worldWithHistory(app);
+    const second = await worldWithHistory(app);
+    expect(first).not.toBe(second);
+
+    // With section size 5, "1,10" is cut to five notifications, and the next section follows.
+    const section = await app.log.section('1,10');
+    expect(section.id).toBe('1,5');
+    expect(section.nextId).toBe('6,10');
+    const next = await app.log.section(section.nextId ?? '');
+    expect(next.id).toBe('6,8');
+    expect(next.nextId).toBeNull();
+    expect([...section.items, ...next.items].map((n) => n.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('selects notifications from the log, refusing a limit above the section size', async () => {
+    const app = new Worlds();
+    await worldWithHistory(app);
+    expect((await app.log.select(2, 2)).map((n) => n.id)).toEqual([2, 3]);
+    expect((await app.log.select(1, 10, { topics: ['World.Created'] })).map((n) => n.id)).toEqual([1]);
+    await expect(app.log.select(1, 11)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('Worlds with snapshotting (the seed snapshotting example)', () => {
+  it('takes a snapshot at the latest version and gets it from the snapshot store', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    await app.takeSnapshot(worldId);
+
+    const snapshots = (await app.snapshots?.get(worldId, { desc: true, limit: 1 })) ?? [];
+    expect(snapshots.length).toBe(1);
+    const [snapshot] = snapshots;
+    expect(snapshot?.originatorId).toBe(worldId);
+    expect(snapshot?.originatorVersion).toBe(4);
+  });
+
+  it('takes no snapshot until asked', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    expect(await app.snapshots?.get(worldId)).toEqual([]);
+  });
+
+  it('gets aggregates from a snapshot and the events after it', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    await app.takeSnapshot(worldId, { version: 2 });
+    await app.makeItSo(worldId, 'robots');
+
+    // Versions at, after and before the snapshot all come out right.
+    const latest = await app.repository.get<World>(worldId);
+    expect(latest.version).toBe(5);
+    expect(latest.history).toEqual(['dinosaurs', 'trucks', 'internet', 'robots']);
+    expect(latest).toBeInstanceOf(World);
+    const v2 = await app.repository.get<World>(worldId, { version: 2 });
+    expect(v2.history).toEqual(['dinosaurs']);
+    const v1 = await app.repository.get<World>(worldId, { version: 1 });
+    expect(v1.history).toEqual([]);
+    // The snapshot kept the timestamps (they are transcoded as dates).
+    expect(latest.createdOn).toBeInstanceOf(Date);
+    expect(latest.createdOn.getTime()).toBe(v1.createdOn.getTime());
+  });
+
+  it('takes a snapshot from the recorded state, never from a caller copy', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    const world = await app.repository.get<World>(worldId);
+    world.makeItSo('unsaved');
+    await app.takeSnapshot(worldId);
+    const [snapshot] = (await app.snapshots?.get(worldId)) ?? [];
+    expect(snapshot?.originatorVersion).toBe(4);
+    expect(snapshot?.state.history).toEqual(['dinosaurs', 'trucks', 'internet']);
+  });
+
+  it('takes automatic snapshots every N events when configured', async () => {
+    const app = new Worlds({ snapshotting: { intervals: [[World, 2]] } });
+    const worldId = await worldWithHistory(app);
+    // Versions 2 and 4 are multiples of 2.
+    const snapshots = (await app.snapshots?.get(worldId)) ?? [];
+    expect(snapshots.map((s) => s.originatorVersion)).toEqual([2, 4]);
+
+    // A save that jumps past a multiple (5 to 7 in one save) takes one at the new version.
+    const world = await app.repository.get<World>(worldId);
+    world.makeItSo('a');
+    world.makeItSo('b');
+    world.makeItSo('c');
+    await app.save(world);
+    const after = (await app.snapshots?.get(worldId, { desc: true, limit: 1 })) ?? [];
+    expect(after[0]?.originatorVersion).toBe(7);
+  });
+
+  it('has no snapshot store when snapshotting is off, and says how to turn it on', async () => {
+    const app = new Worlds();
+    const worldId = await worldWithHistory(app);
+    expect(app.snapshots).toBeUndefined();
+    await expect(app.takeSnapshot(worldId)).rejects.toThrow(/snapshotting: true/);
+  });
+});
+
+describe('Worlds over a store that endures (the seed persistence example)', () => {
+  it('reads the same history from a new application over the same store', async () => {
+    const store = memory();
+    const app = new Worlds({ persistence: store, snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    await app.takeSnapshot(worldId, { version: 2 });
+    await app.close();
+
+    // A reconstructed application over the same store sees everything.
+    const again = new Worlds({ persistence: store, snapshotting: true });
+    const history = await again.getWorldHistory(worldId);
+    expect(history).toEqual(['dinosaurs', 'trucks', 'internet']);
+    expect((await again.snapshots?.get(worldId))?.map((s) => s.originatorVersion)).toEqual([2]);
+    expect((await again.log.section('1,10')).id).toBe('1,4');
+  });
+
+  it('keeps two applications with different names apart in one store', async () => {
+    const store = memory();
+    const one = new Worlds({ persistence: store });
+    const two = new Worlds({ persistence: store, name: 'OtherWorlds' });
+    await worldWithHistory(one);
+    expect(two.name).toBe('OtherWorlds');
+    expect((await two.log.section('1,10')).items).toEqual([]);
+    expect(await two.recorder.maxNotificationId()).toBe(0);
+  });
+});
+
+describe('Application.save', () => {
+  it('returns the recordings with their notification ids, and calls notify with them', async () => {
+    const seen: number[][] = [];
+    class NotifyingWorlds extends Worlds {
+      protected override notify(recordings: Parameters<Worlds['notify']>[0]): void {
+        seen.push(recordings.map((r) => r.notification.id));
+      }
+    }
+    const app = new NotifyingWorlds();
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    const recordings = await app.save(world);
+    expect(recordings.map((r) => r.notification.id)).toEqual([1, 2]);
+    expect(recordings[1]?.domainEvent).toBeInstanceOf(SomethingHappened);
+    expect(recordings[1]?.notification.originatorVersion).toBe(2);
+    expect(seen).toEqual([[1, 2]]);
+  });
+
+  it('is a no-op returning [] when nothing is pending', async () => {
+    const app = new Worlds();
+    const world = World.create();
+    await app.save(world);
+    // Saving again with nothing pending writes nothing.
+    expect(await app.save(world)).toEqual([]);
+    expect(await app.save()).toEqual([]);
+    expect(await app.recorder.maxNotificationId()).toBe(1);
+  });
+
+  it('saves many aggregates in one atomic unit', async () => {
+    const app = new Worlds();
+    const worlds = [World.create(), World.create(), World.create()];
+    const recordings = await app.save(...worlds);
+    expect(recordings.map((r) => r.notification.id)).toEqual([1, 2, 3]);
+  });
+});

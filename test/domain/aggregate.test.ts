@@ -1,0 +1,164 @@
+/**
+ * Aggregates and domain events: creation, triggering, the checks made when applying an
+ * event, immutability, and the topic registry.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  Aggregate,
+  AggregateCreated,
+  AggregateEvent,
+  Application,
+  OriginatorIdError,
+  OriginatorVersionError,
+  TopicError,
+  Topics,
+  makeEvent,
+} from '../../src/index.js';
+import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
+
+class Failed extends AggregateEvent<World> {
+  static readonly topic = 'World.Failed';
+  override apply(world: World): void {
+    world.history.push('half-done');
+    throw new Error('apply failed');
+  }
+}
+
+describe('Aggregate', () => {
+  it('is created at version 1 with a uuid v4 id and one pending event', () => {
+    const world = World.create();
+    expect(world.version).toBe(1);
+    expect(world.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(world.createdOn).toBeInstanceOf(Date);
+    expect(world.modifiedOn.getTime()).toBe(world.createdOn.getTime());
+    const [created] = world.collectEvents();
+    expect(created).toBeInstanceOf(WorldCreated);
+    expect((created as WorldCreated).originatorTopic).toBe('World');
+  });
+
+  it('triggers events that apply at once and wait to be collected', () => {
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    world.makeItSo('trucks');
+    expect(world.version).toBe(3);
+    expect(world.history).toEqual(['dinosaurs', 'trucks']);
+    const events = world.collectEvents();
+    expect(events.map((e) => e.originatorVersion)).toEqual([1, 2, 3]);
+    expect(events[2]).toBeInstanceOf(SomethingHappened);
+    expect(world.modifiedOn.getTime()).toBe(events[2]?.timestamp.getTime());
+    // Collecting drains the pending events.
+    expect(world.collectEvents()).toEqual([]);
+  });
+
+  it('makes immutable events', () => {
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    const event = world.collectEvents()[1] as SomethingHappened;
+    expect(Object.isFrozen(event)).toBe(true);
+    expect(() => {
+      (event as unknown as { what: string }).what = 'changed';
+    }).toThrow(TypeError);
+    expect(event.what).toBe('dinosaurs');
+  });
+
+  it('accepts any string id', () => {
+    // Event classes come before the aggregate class that lists them.
+    class NamedCreated extends AggregateCreated<Named> {
+      static readonly topic = 'Named.Created';
+    }
+    class Named extends Aggregate {
+      static readonly topic = 'Named';
+      static readonly events = [NamedCreated];
+      static create(id: string): Named {
+        return this.createAggregate(NamedCreated, {}, { id });
+      }
+    }
+    expect(Named.create('user@example.com').id).toBe('user@example.com');
+  });
+
+  it('refuses an event of another aggregate', () => {
+    const world = World.create();
+    const other = World.create();
+    const event = makeEvent(SomethingHappened, other.id, 2, new Date(), { what: 'x' });
+    expect(() => event.mutate(world)).toThrow(OriginatorIdError);
+    expect(world.version).toBe(1);
+  });
+
+  it('refuses an event whose version does not follow the aggregate', () => {
+    const world = World.create();
+    const skipping = makeEvent(SomethingHappened, world.id, 3, new Date(), { what: 'x' });
+    expect(() => skipping.mutate(world)).toThrow(OriginatorVersionError);
+    const repeating = makeEvent(SomethingHappened, world.id, 1, new Date(), { what: 'x' });
+    expect(() => repeating.mutate(world)).toThrow(OriginatorVersionError);
+    expect(world.version).toBe(1);
+    expect(world.history).toEqual([]);
+  });
+
+  it('leaves version and modifiedOn as they were when apply throws', () => {
+    const world = World.create();
+    const modifiedOn = world.modifiedOn;
+    const event = makeEvent(Failed, world.id, 2, new Date(modifiedOn.getTime() + 1000), {});
+    expect(() => event.mutate(world)).toThrow('apply failed');
+    expect(world.version).toBe(1);
+    expect(world.modifiedOn).toBe(modifiedOn);
+  });
+});
+
+describe('Topics', () => {
+  it('registers an aggregate and its events, and finds them by topic', () => {
+    const topics = new Topics();
+    topics.registerAggregate(World);
+    expect(topics.aggregateClass('World')).toBe(World);
+    expect(topics.eventClass('World.SomethingHappened')).toBe(SomethingHappened);
+    expect(topics.topicOf(World.create().collectEvents()[0] as WorldCreated)).toBe('World.Created');
+  });
+
+  it('names the topic when no class is registered for it', () => {
+    const topics = new Topics();
+    expect(() => topics.eventClass('World.Unknown')).toThrow(TopicError);
+    expect(() => topics.eventClass('World.Unknown')).toThrow("'World.Unknown'");
+    expect(() => topics.aggregateClass('Nowhere')).toThrow("'Nowhere'");
+  });
+
+  it('refuses a class without a topic of its own', () => {
+    class Inherited extends SomethingHappened {}
+    expect(() => {
+      new Topics().registerEvent(Inherited);
+    }).toThrow(/Inherited needs its own static topic/);
+  });
+
+  it('refuses a topic taken by another class', () => {
+    class Impostor extends AggregateEvent {
+      static readonly topic = 'World.SomethingHappened';
+    }
+    const topics = new Topics();
+    topics.registerAggregate(World);
+    expect(() => {
+      topics.registerEvent(Impostor);
+    }).toThrow(/already registered/);
+  });
+
+  it('refuses to save an event whose class the application does not know', async () => {
+    class Strangers extends Application {
+      static override readonly applicationName = 'Strangers';
+    }
+    const app = new Strangers();
+    await expect(app.save(World.create())).rejects.toThrow(/WorldCreated is not registered/);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('gives a TopicError naming a stored topic with no registered class', async () => {
+    const app = new Worlds();
+    await app.createWorld();
+    const [n] = await app.log.select(1, 1);
+    const stranger = {
+      originatorId: n?.originatorId ?? '',
+      originatorVersion: 1,
+      topic: 'World.Vanished',
+      state: n?.state ?? new Uint8Array(),
+    };
+    await expect(app.mapper.toDomainEvent(stranger)).rejects.toThrow(
+      new TopicError("no event class is registered for topic 'World.Vanished'"),
+    );
+  });
+});
