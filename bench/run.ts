@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: runs the benchmark workloads in Node, prints a table, and writes
+ * `bench/results/latest.json`.
+ *
+ * Usage: `npm run bench [-- [--out FILE] [WORKLOAD ...]]`. With workload names (`a d3`), only
+ * those run (library rows and bare loops alike) and nothing is written unless `--out` is given.
+ *
+ * The codec workloads live in `bench/workloads/codecs.ts`, which exports
+ * `codecWorkloads: readonly Workload[]`; they run after the core ones once that file exists.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { measure, table, type Result, type ResultsDocument, type Workload } from './harness.js';
+import { coreWorkloads } from './workloads/core.js';
+
+/** Exposes `gc` so the harness can collect garbage between runs (no flag on the command line). */
+function exposeGc(): void {
+  setFlagsFromString('--expose-gc');
+  (globalThis as { gc?: unknown }).gc = runInNewContext('gc') as unknown;
+}
+
+/** Loads the codec workloads when their file exists. */
+async function codecWorkloads(): Promise<readonly Workload[]> {
+  const specifier = './workloads/codecs.js';
+  try {
+    const module = (await import(specifier)) as { codecWorkloads?: readonly Workload[] };
+    return module.codecWorkloads ?? [];
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('codecs')) return [];
+    throw error;
+  }
+}
+
+function parseArgs(argv: readonly string[]): { names: string[]; out: string | undefined } {
+  const names: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--out') out = argv[++i];
+    else names.push(arg);
+  }
+  return { names, out };
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { names, out } = parseArgs(process.argv.slice(2));
+const all = [...coreWorkloads, ...(await codecWorkloads())];
+const chosen = names.length === 0 ? all : all.filter((w) => names.includes(w.workload));
+if (chosen.length === 0) throw new Error(`bench: no workload named ${names.join(', ')}`);
+
+exposeGc();
+const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${String(cpus().length)} cpus`;
+console.log(`eventsourcing benchmarks, ${runtime}: 1 warm-up + 5 timed runs each, medians`);
+const results: Result[] = [];
+const started = performance.now();
+for (const workload of chosen) {
+  const result = await measure(workload);
+  results.push(result);
+  console.log(`  ${workload.workload} ${workload.recorder}: ${workload.description}`);
+}
+console.log('');
+for (const line of table(results, chosen)) console.log(line);
+console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+
+const file = out ?? (names.length === 0 ? join(here, 'results', 'latest.json') : undefined);
+if (file !== undefined) {
+  const document: ResultsDocument = { runtime, results };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+  console.log(`wrote ${file}`);
+}

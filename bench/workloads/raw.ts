@@ -1,0 +1,123 @@
+/**
+ * The bare loops (`raw-memory`): the work of a workload with no library around it, measured in
+ * the same run so the library's overhead reads as a ratio. A codec workload passes its codec
+ * calls in, so its bare loop does exactly the codec work too.
+ *
+ * @module
+ */
+import { v4 as uuid4 } from 'uuid';
+import type { Timed, Workload } from '../harness.js';
+import { WHAT } from './worlds.js';
+
+/** Bytes in, bytes out: a compressor's or cipher's call, sync or async. */
+export type ByteStep = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+/** A stored record of the bare store: the four columns of a stored event. */
+interface RawRecord {
+  readonly originatorId: string;
+  readonly originatorVersion: number;
+  readonly topic: string;
+  readonly state: Uint8Array;
+}
+
+/** Writes a date as the library's transcoder does, so both loops make the same bytes. */
+function isoDate(date: Date): { _type_: string; _data_: string } {
+  return { _type_: 'datetime_iso', _data_: date.toISOString().slice(0, -1) + '+00:00' };
+}
+
+/**
+ * The bare loop of `a`: per event a uuid, a timestamp, the JSON of the created event's state,
+ * UTF-8 encoding (then `encode`, when given), and an insert into a Map-and-array store.
+ *
+ * @param workload - the workload it is the bare loop of
+ * @param encode - codec work per event (compress, then encrypt), if any
+ * @returns the workload
+ */
+export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
+  return {
+    workload,
+    recorder: 'raw-memory',
+    unit: 'events/s',
+    description: 'bare loop: uuid, timestamp, JSON, UTF-8 encode, Map-and-array insert per event',
+    async prepare(): Promise<Timed> {
+      const streams = new Map<string, RawRecord[]>();
+      const log: RawRecord[] = [];
+      const encoder = new TextEncoder();
+      const n = 10_000;
+      return {
+        operations: n,
+        async run() {
+          for (let i = 0; i < n; i++) {
+            const originatorId = uuid4();
+            const json = JSON.stringify({ timestamp: isoDate(new Date()), originatorTopic: 'World' });
+            let state: Uint8Array = encoder.encode(json);
+            if (encode !== undefined) state = await encode(state);
+            const record: RawRecord = { originatorId, originatorVersion: 1, topic: 'World.Created', state };
+            if (streams.has(originatorId)) throw new Error('bench: duplicate id');
+            streams.set(originatorId, [record]);
+            log.push(record);
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The bare loop of `d3`: per stored notification (made before the timer, 200 originators ×
+ * 100 versions), `decode` when given, then UTF-8 decoding, JSON parsing, a `Date` and an event
+ * object.
+ *
+ * @param workload - the workload it is the bare loop of
+ * @param codec - `encode` used to make the stored bytes and `decode` timed per notification
+ * @returns the workload
+ */
+export function rawDecode(
+  workload = 'd3',
+  codec: { readonly encode?: ByteStep; readonly decode?: ByteStep } = {},
+): Workload {
+  return {
+    workload,
+    recorder: 'raw-memory',
+    unit: 'notifications/s',
+    description: 'bare loop: UTF-8 decode, JSON parse, Date, event object per notification',
+    async prepare(): Promise<Timed> {
+      const encoder = new TextEncoder();
+      const records: RawRecord[] = [];
+      for (let w = 0; w < 200; w++) {
+        const originatorId = uuid4();
+        for (let version = 1; version <= 100; version++) {
+          const fields = version === 1 ? { originatorTopic: 'World' } : { what: WHAT };
+          let state: Uint8Array = encoder.encode(
+            JSON.stringify({ timestamp: isoDate(new Date()), ...fields }),
+          );
+          if (codec.encode !== undefined) state = await codec.encode(state);
+          const topic = version === 1 ? 'World.Created' : 'World.SomethingHappened';
+          records.push({ originatorId, originatorVersion: version, topic, state });
+        }
+      }
+      const decoder = new TextDecoder();
+      const decode = codec.decode;
+      return {
+        operations: records.length,
+        async run() {
+          const events: object[] = [];
+          for (const record of records) {
+            const state = decode === undefined ? record.state : await decode(record.state);
+            const fields = JSON.parse(decoder.decode(state)) as {
+              timestamp: { _data_: string };
+              [key: string]: unknown;
+            };
+            events.push({
+              ...fields,
+              originatorId: record.originatorId,
+              originatorVersion: record.originatorVersion,
+              timestamp: new Date(fields.timestamp._data_),
+            });
+          }
+          if (events.length !== records.length) throw new Error('bench: lost events');
+        },
+      };
+    },
+  };
+}
