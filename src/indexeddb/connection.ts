@@ -1,0 +1,149 @@
+/**
+ * One lazily opened connection to a database, that steps aside for upgrades in other tabs,
+ * reopens after being closed under it, and posts the notification broadcast.
+ *
+ * @module
+ */
+import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { errorName, translateError } from './errors.js';
+import { openDatabase } from './open.js';
+import type { IndexedDbSettings } from './options.js';
+import type { RecorderSchema, StoreName } from './schema.js';
+
+/**
+ * The message posted on the `BroadcastChannel` named after the database after each save:
+ * the application that saved, and the notification ids its save was given, ascending.
+ */
+export interface NotificationBroadcast {
+  /** The name of the application that saved. */
+  readonly applicationName: string;
+  /** The new notification ids, ascending and contiguous. */
+  readonly notificationIds: number[];
+}
+
+/** A transaction over one of the recorders' stores. */
+export type StoreTransaction<Mode extends IDBTransactionMode> = IDBPTransaction<
+  RecorderSchema,
+  [StoreName],
+  Mode
+>;
+
+/**
+ * A connection to one database, opened on first use. It closes itself when another
+ * connection asks to upgrade or delete the database, and opens again on the next use; the
+ * same happens when the browser closes it (storage cleared, disk error).
+ */
+export class IndexedDbConnection {
+  /** The settings it opens the database with. */
+  readonly settings: IndexedDbSettings;
+  #database: Promise<IDBPDatabase<RecorderSchema>> | undefined;
+  #channel: BroadcastChannel | undefined;
+
+  /**
+   * Creates a connection; nothing is opened until it is used.
+   *
+   * @param settings - the recorder settings
+   */
+  constructor(settings: IndexedDbSettings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Returns the open database, opening it if needed.
+   *
+   * @returns the connection, wrapped by `idb`
+   * @throws {@link NotSupportedError}, {@link ProgrammingError} or {@link OperationalError}
+   *   when it cannot be opened
+   */
+  database(): Promise<IDBPDatabase<RecorderSchema>> {
+    if (this.#database === undefined) {
+      const opening = openDatabase(this.settings).then((db) => {
+        const forget = (): void => {
+          if (this.#database === opening) this.#database = undefined;
+        };
+        db.addEventListener('versionchange', forget);
+        db.addEventListener('close', forget);
+        return wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
+      });
+      this.#database = opening;
+      // A failed open is not kept: the next use tries again.
+      void opening.catch(() => {
+        if (this.#database === opening) this.#database = undefined;
+      });
+    }
+    return this.#database;
+  }
+
+  /**
+   * Runs work in a new transaction over one store. The transaction is made synchronously
+   * right after the connection is at hand; when the connection turns out to be closed, it
+   * is opened again once (nothing had been done yet, so this is safe).
+   *
+   * @param store - the store
+   * @param mode - `'readonly'` or `'readwrite'` (which uses the configured durability)
+   * @param work - what to do in the transaction; it must await nothing but its requests
+   * @returns what the work returns
+   */
+  async run<Mode extends 'readonly' | 'readwrite', T>(
+    store: StoreName,
+    mode: Mode,
+    work: (tx: StoreTransaction<Mode>) => Promise<T>,
+  ): Promise<T> {
+    const options: IDBTransactionOptions | undefined =
+      mode === 'readwrite' ? { durability: this.settings.durability } : undefined;
+    let tx: StoreTransaction<Mode> | undefined;
+    for (let attempt = 0; tx === undefined; attempt++) {
+      const opening = this.database();
+      const db = await opening;
+      try {
+        tx = db.transaction([store], mode, options);
+      } catch (error) {
+        if (attempt > 0 || errorName(error) !== 'InvalidStateError') {
+          throw translateError(error, `starting a transaction in "${this.settings.dbName}"`);
+        }
+        if (this.#database === opening) this.#database = undefined;
+      }
+    }
+    // Failures reach the caller through the requests; idb's own completion promise is unused.
+    tx.done.catch(ignore);
+    return work(tx);
+  }
+
+  /**
+   * Posts the ids of a save on the `BroadcastChannel` named after the database, opening the
+   * channel on first use. Never throws: the save is already committed.
+   *
+   * @param message - the application name and the new notification ids
+   */
+  broadcast(message: NotificationBroadcast): void {
+    if (!this.settings.broadcast || typeof BroadcastChannel === 'undefined') return;
+    try {
+      if (this.#channel === undefined) {
+        this.#channel = new BroadcastChannel(this.settings.dbName);
+        // In Node, a channel keeps the process alive; a sender need not.
+        (this.#channel as { unref?: () => void }).unref?.();
+      }
+      this.#channel.postMessage(message);
+    } catch {
+      // A closed or unusable channel only costs other tabs a refresh.
+    }
+  }
+
+  /** Closes the channel and the connection; the next use opens them again. */
+  async close(): Promise<void> {
+    this.#channel?.close();
+    this.#channel = undefined;
+    const opening = this.#database;
+    this.#database = undefined;
+    if (opening === undefined) return;
+    try {
+      (await opening).close();
+    } catch {
+      // It never opened: nothing to close.
+    }
+  }
+}
+
+function ignore(): void {
+  // Nothing to do: the error is reported elsewhere.
+}

@@ -1,0 +1,113 @@
+/**
+ * Opening a database: creating the recorders' stores when allowed, without ever forcing an
+ * upgrade on a database that already has them.
+ *
+ * @module
+ */
+import { NotSupportedError, OperationalError, ProgrammingError } from '../errors.js';
+import { errorName, translateError } from './errors.js';
+import type { IndexedDbSettings } from './options.js';
+import { createSchema, hasSchema } from './schema.js';
+
+/** Raised inside this module when `createStores` is off and a database lacks the stores. */
+function missingStores(dbName: string): ProgrammingError {
+  return new ProgrammingError(
+    `indexeddb: database "${dbName}" has no recorder stores (stored_events, snapshots) and createStores is false; ` +
+      'create them first, or pass createStores: true',
+  );
+}
+
+/**
+ * Returns the environment's IndexedDB factory.
+ *
+ * @returns `globalThis.indexedDB`
+ * @throws {@link NotSupportedError} when the environment has no IndexedDB
+ */
+export function environmentFactory(): IDBFactory {
+  const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (factory === undefined) {
+    throw new NotSupportedError(
+      'indexeddb: this environment has no IndexedDB (globalThis.indexedDB is undefined); ' +
+        "in Node, import 'fake-indexeddb/auto' first",
+    );
+  }
+  return factory;
+}
+
+/**
+ * Opens the database, creating the stores if they are missing and `createStores` is on. An
+ * existing database that has them is opened at whatever version it is, so an upgrade made by
+ * other code (another tab adding its own stores) does not lock the recorders out.
+ *
+ * @param settings - the recorder settings
+ * @returns an open connection to a database that has the stores
+ * @throws {@link NotSupportedError} when the environment has no IndexedDB
+ * @throws {@link ProgrammingError} when the stores are missing and `createStores` is false
+ * @throws {@link OperationalError} when the database cannot be opened
+ */
+export async function openDatabase(settings: IndexedDbSettings): Promise<IDBDatabase> {
+  const factory = environmentFactory();
+  // A few attempts, as another tab may be adding the stores at the same moment.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const db = await request(factory, settings, undefined);
+    if (hasSchema(db)) return db;
+    db.close();
+    if (!settings.createStores) throw missingStores(settings.dbName);
+    let upgraded: IDBDatabase;
+    try {
+      upgraded = await request(factory, settings, db.version + 1);
+    } catch (error) {
+      // Another connection upgraded first: open again at its version.
+      if (error instanceof OperationalError && errorName(error.cause) === 'VersionError') continue;
+      throw error;
+    }
+    if (hasSchema(upgraded)) return upgraded;
+    upgraded.close();
+  }
+  throw new OperationalError(
+    `indexeddb: could not create the recorder stores in "${settings.dbName}": other connections kept upgrading it`,
+  );
+}
+
+function request(
+  factory: IDBFactory,
+  settings: IndexedDbSettings,
+  version: number | undefined,
+): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    let open: IDBOpenDBRequest;
+    try {
+      open = version === undefined ? factory.open(settings.dbName) : factory.open(settings.dbName, version);
+    } catch (error) {
+      reject(translateError(error, `opening "${settings.dbName}"`));
+      return;
+    }
+    let refused = false;
+    open.onupgradeneeded = () => {
+      if (settings.createStores) {
+        createSchema(open.result);
+      } else {
+        // Abort the upgrade, so a missing database is not left behind empty at version 1.
+        refused = true;
+        open.transaction?.abort();
+      }
+    };
+    open.onblocked = () => {
+      settings.onBlocked?.();
+    };
+    open.onsuccess = () => {
+      const db = open.result;
+      // Close at once when another connection wants to upgrade or delete the database.
+      db.onversionchange = () => {
+        db.close();
+      };
+      resolve(db);
+    };
+    open.onerror = (event) => {
+      event.preventDefault();
+      reject(
+        refused ? missingStores(settings.dbName) : translateError(open.error, `opening "${settings.dbName}"`),
+      );
+    };
+  });
+}

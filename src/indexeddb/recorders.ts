@@ -1,0 +1,195 @@
+/**
+ * The IndexedDB recorders: events and notifications in one store, snapshots in another, each
+ * application's records under its own name.
+ *
+ * @module
+ */
+import type { Notification, StoredEvent } from '../persistence/records.js';
+import {
+  checkLimit,
+  checkSelection,
+  type AggregateRecorder,
+  type ApplicationRecorder,
+  type SelectEventsOptions,
+  type SelectNotificationsOptions,
+} from '../persistence/recorders.js';
+import { IndexedDbConnection, type StoreTransaction } from './connection.js';
+import { translateError } from './errors.js';
+import { settingsOf, type IndexedDbOptions } from './options.js';
+import { toNotification, toRecord, toStoredEvent } from './records.js';
+import {
+  EVENTS_STORE,
+  NOTIFICATIONS_INDEX,
+  SNAPSHOTS_STORE,
+  type EventRecord,
+  type StoreName,
+} from './schema.js';
+import { addRecords, notificationRange } from './write.js';
+
+/**
+ * Records an application's snapshots (or any events without a log) in IndexedDB. It opens its
+ * own connection on first use; {@link IndexedDbAggregateRecorder.close} closes it, and a
+ * later use opens it again.
+ */
+export class IndexedDbAggregateRecorder implements AggregateRecorder {
+  /** The application whose records these are. */
+  readonly applicationName: string;
+  /** The recorder's connection. */
+  protected readonly connection: IndexedDbConnection;
+  /** The store it records in. */
+  protected readonly storeName: StoreName;
+
+  /**
+   * Creates a recorder; nothing is opened until it is used.
+   *
+   * @param applicationName - the application's name, which keeps its records apart
+   * @param options - the database name and other options
+   * @param storeName - the store to record in (`'snapshots'` by default)
+   * @throws TypeError when the name or an option is invalid
+   */
+  constructor(applicationName: string, options: IndexedDbOptions, storeName: StoreName = SNAPSHOTS_STORE) {
+    if (typeof applicationName !== 'string' || applicationName === '') {
+      throw new TypeError('indexeddb: the application name must be a non-empty string');
+    }
+    this.applicationName = applicationName;
+    this.connection = new IndexedDbConnection(settingsOf(options));
+    this.storeName = storeName;
+  }
+
+  /** The database's name. */
+  get dbName(): string {
+    return this.connection.settings.dbName;
+  }
+
+  async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
+    if (events.length > 0) await this.write(events, false);
+    return [];
+  }
+
+  async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+    const { gt, lte, desc = false, limit } = options;
+    if (limit !== undefined) checkLimit(limit);
+    if (limit === 0 || (gt !== undefined && lte !== undefined && gt >= lte)) return [];
+    const app = this.applicationName;
+    const range = IDBKeyRange.bound(
+      [app, originatorId, gt ?? -Infinity],
+      [app, originatorId, lte ?? Infinity],
+      gt !== undefined,
+    );
+    const records = await this.read(async (tx) => {
+      const store = tx.objectStore(this.storeName);
+      if (!desc) return store.getAll(range, limit);
+      if (limit === undefined) return (await store.getAll(range)).reverse();
+      const found: EventRecord[] = [];
+      let cursor = await store.openCursor(range, 'prev');
+      while (cursor !== null) {
+        found.push(cursor.value);
+        if (found.length >= limit) break;
+        cursor = await cursor.continue();
+      }
+      return found;
+    });
+    return records.map(toStoredEvent);
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  /**
+   * Writes a batch in one read-write transaction.
+   *
+   * @param events - the batch (not empty)
+   * @param numbered - whether to give notification ids
+   * @returns the notification ids given
+   */
+  protected async write(events: readonly StoredEvent[], numbered: boolean): Promise<number[]> {
+    const records = events.map((e) => toRecord(this.applicationName, e));
+    return this.connection.run(this.storeName, 'readwrite', (tx) =>
+      addRecords(tx, this.storeName, events, records, numbered, this.dbName),
+    );
+  }
+
+  /**
+   * Reads in a read-only transaction over the recorder's store.
+   *
+   * @param work - the reads
+   * @returns what the reads return
+   * @throws {@link OperationalError} when the database fails
+   */
+  protected async read<T>(work: (tx: StoreTransaction<'readonly'>) => Promise<T>): Promise<T> {
+    try {
+      return await this.connection.run(this.storeName, 'readonly', work);
+    } catch (error) {
+      throw translateError(error, `reading from "${this.dbName}"`);
+    }
+  }
+}
+
+/**
+ * Records an application's events and its notification log in IndexedDB, and announces each
+ * save on the `BroadcastChannel` named after the database.
+ *
+ * @example
+ * ```ts
+ * const recorder = new IndexedDbApplicationRecorder('Worlds', { dbName: 'worlds' });
+ * const ids = await recorder.insertEvents(storedEvents);
+ * const notifications = await recorder.selectNotifications(1, 10);
+ * await recorder.close();
+ * ```
+ */
+export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder implements ApplicationRecorder {
+  /**
+   * Creates a recorder; nothing is opened until it is used.
+   *
+   * @param applicationName - the application's name, which keeps its log apart
+   * @param options - the database name and other options
+   * @throws TypeError when the name or an option is invalid
+   */
+  constructor(applicationName: string, options: IndexedDbOptions) {
+    super(applicationName, options, EVENTS_STORE);
+  }
+
+  override async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
+    if (events.length === 0) return [];
+    const notificationIds = await this.write(events, true);
+    this.connection.broadcast({ applicationName: this.applicationName, notificationIds });
+    return notificationIds;
+  }
+
+  async selectNotifications(
+    start: number,
+    limit: number,
+    options: SelectNotificationsOptions = {},
+  ): Promise<Notification[]> {
+    const { stop, topics } = options;
+    checkSelection(start, limit, stop);
+    if (limit === 0 || (stop !== undefined && stop < start)) return [];
+    const range = notificationRange(this.applicationName, start, stop);
+    const records = await this.read(async (tx) => {
+      const index = tx.objectStore(EVENTS_STORE).index(NOTIFICATIONS_INDEX);
+      if (topics === undefined || topics.length === 0) return index.getAll(range, limit);
+      // Topics filter before the limit, so walk the range until enough match.
+      const wanted = new Set(topics);
+      const found: EventRecord[] = [];
+      let cursor = await index.openCursor(range);
+      while (cursor !== null) {
+        if (wanted.has(cursor.value.topic)) {
+          found.push(cursor.value);
+          if (found.length >= limit) break;
+        }
+        cursor = await cursor.continue();
+      }
+      return found;
+    });
+    return records.map(toNotification);
+  }
+
+  async maxNotificationId(): Promise<number> {
+    return this.read(async (tx) => {
+      const index = tx.objectStore(EVENTS_STORE).index(NOTIFICATIONS_INDEX);
+      const last = await index.openKeyCursor(notificationRange(this.applicationName), 'prev');
+      return last === null ? 0 : last.key[1];
+    });
+  }
+}

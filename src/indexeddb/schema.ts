@@ -1,0 +1,80 @@
+/**
+ * The IndexedDB layout of the recorders: one fixed set of object stores shared by every
+ * application in a database, with the application name leading every key.
+ *
+ * @module
+ */
+import type { DBSchema } from 'idb';
+
+/** The object store of events, with their notification ids. */
+export const EVENTS_STORE = 'stored_events';
+/** The object store of snapshots. */
+export const SNAPSHOTS_STORE = 'snapshots';
+/** The unique index of the events store on (application name, notification id). */
+export const NOTIFICATIONS_INDEX = 'notifications';
+
+/** The name of a store the recorders write to. */
+export type StoreName = typeof EVENTS_STORE | typeof SNAPSHOTS_STORE;
+
+/** A stored event as kept in IndexedDB, in the original's column names. */
+export interface EventRecord {
+  /** The name of the application that recorded it: the first part of every key. */
+  readonly application_name: string;
+  /** The originator's id. */
+  readonly originator_id: string;
+  /** The originator's version. */
+  readonly originator_version: number;
+  /** The event's topic. */
+  readonly topic: string;
+  /** The mapper's bytes. */
+  readonly state: Uint8Array;
+  /** The notification id (events store only). */
+  notification_id?: number;
+}
+
+/** The key of a record: (application name, originator id, originator version). */
+export type EventKey = [string, string, number];
+
+/** The typed layout, for `idb`. */
+export interface RecorderSchema extends DBSchema {
+  stored_events: {
+    key: EventKey;
+    value: EventRecord;
+    indexes: { notifications: [string, number] };
+  };
+  snapshots: {
+    key: EventKey;
+    value: EventRecord;
+  };
+}
+
+const KEY_PATH = ['application_name', 'originator_id', 'originator_version'];
+
+/**
+ * Tells whether a database holds the recorders' stores.
+ *
+ * @param db - an open connection
+ * @returns true when both stores exist
+ */
+export function hasSchema(db: IDBDatabase): boolean {
+  return db.objectStoreNames.contains(EVENTS_STORE) && db.objectStoreNames.contains(SNAPSHOTS_STORE);
+}
+
+/**
+ * Creates whichever of the recorders' stores are missing; only inside an upgrade.
+ *
+ * The key path makes (application, originator id, version) unique: the conflict check of a
+ * save. The unique index on (application, notification id) reads the log by key range and
+ * can never hold an id twice.
+ *
+ * @param db - the connection of a `versionchange` transaction
+ */
+export function createSchema(db: IDBDatabase): void {
+  if (!db.objectStoreNames.contains(EVENTS_STORE)) {
+    const events = db.createObjectStore(EVENTS_STORE, { keyPath: KEY_PATH });
+    events.createIndex(NOTIFICATIONS_INDEX, ['application_name', 'notification_id'], { unique: true });
+  }
+  if (!db.objectStoreNames.contains(SNAPSHOTS_STORE)) {
+    db.createObjectStore(SNAPSHOTS_STORE, { keyPath: KEY_PATH });
+  }
+}
