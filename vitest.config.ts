@@ -47,7 +47,7 @@ export default defineConfig({
             miniflare: {
               compatibilityDate: '2025-09-01',
               compatibilityFlags: ['nodejs_compat'],
-              d1Databases: { DB: 'test-db' },
+              d1Databases: { DB: 'test-db', WORKER_DB: 'worker-db' },
             },
           }),
         ],

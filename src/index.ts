@@ -26,6 +26,15 @@ export {
   parseSectionId,
   type NotificationLog,
 } from './application/notification-log.js';
+export {
+  RemoteNotificationLog,
+  sectionFromJson,
+  sectionToJson,
+  type NotificationJson,
+  type RemoteNotificationLogOptions,
+  type RemoteResponse,
+  type SectionJson,
+} from './application/remote-notification-log.js';
 export { Notification, type StoredEvent } from './persistence/records.js';
 export {
   checkLimit,

@@ -1,0 +1,237 @@
+/**
+ * A notification log read over HTTP, and the JSON of its sections: the shape of the original
+ * library's `NotificationLogJSONService`, so a server and its clients share one format.
+ *
+ * @module
+ */
+import { InterfaceError, OperationalError } from '../errors.js';
+import { fromBase64, toBase64 } from '../persistence/bytes.js';
+import { Notification } from '../persistence/records.js';
+import { checkSelection, type SelectNotificationsOptions } from '../persistence/recorders.js';
+import { Section, parseSectionId, type NotificationLog } from './notification-log.js';
+
+/** A notification in a section's JSON; `state` is base64. */
+export interface NotificationJson {
+  readonly id: number;
+  readonly originator_id: string;
+  readonly originator_version: number;
+  readonly topic: string;
+  readonly state: string;
+}
+
+/** A section's JSON: its id, the next section's id, and its notifications. */
+export interface SectionJson {
+  readonly id: string | null;
+  readonly next_id: string | null;
+  readonly items: readonly NotificationJson[];
+}
+
+/** The part of a `fetch` response the remote log reads. */
+export interface RemoteResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  json(): Promise<unknown>;
+}
+
+/** Options of {@link RemoteNotificationLog}. */
+export interface RemoteNotificationLogOptions {
+  /** Gets a URL; the global `fetch` by default. A Worker can pass a service binding's fetch. */
+  readonly fetch?: ((url: string) => Promise<RemoteResponse>) | undefined;
+  /** The most notifications {@link RemoteNotificationLog.select} returns at once (10 by default). */
+  readonly sectionSize?: number | undefined;
+}
+
+/**
+ * Serialises a section to the JSON a remote log reads.
+ *
+ * @param section - the section
+ * @returns the JSON value, ready for `JSON.stringify` or `Response.json`
+ * @example
+ * ```ts
+ * return Response.json(sectionToJson(await app.log.section('1,10')));
+ * ```
+ */
+export function sectionToJson(section: Section): SectionJson {
+  return {
+    id: section.id,
+    next_id: section.nextId,
+    items: section.items.map((n) => ({
+      id: n.id,
+      originator_id: n.originatorId,
+      originator_version: n.originatorVersion,
+      topic: n.topic,
+      state: toBase64(n.state),
+    })),
+  };
+}
+
+/**
+ * Reads a section back from its JSON.
+ *
+ * @param value - the parsed JSON
+ * @returns the section
+ * @throws {@link InterfaceError} when the value is not a section's JSON
+ */
+export function sectionFromJson(value: unknown): Section {
+  const json = value as Partial<SectionJson> | null;
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    !isIdOrNull(json.id) ||
+    !isIdOrNull(json.next_id) ||
+    !Array.isArray(json.items)
+  ) {
+    throw new InterfaceError(
+      'remote notification log: the response is not a section ({ id, next_id, items })',
+    );
+  }
+  const items = json.items.map((item: Partial<NotificationJson>) => {
+    if (
+      !Number.isInteger(item.id) ||
+      typeof item.originator_id !== 'string' ||
+      !Number.isInteger(item.originator_version) ||
+      typeof item.topic !== 'string' ||
+      typeof item.state !== 'string'
+    ) {
+      throw new InterfaceError(`remote notification log: malformed item in section ${String(json.id)}`);
+    }
+    let state: Uint8Array;
+    try {
+      state = fromBase64(item.state);
+    } catch (error) {
+      throw new InterfaceError(
+        `remote notification log: item ${String(item.id)} has a state that is not base64`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return new Notification(
+      item.id as number,
+      item.originator_id,
+      item.originator_version as number,
+      item.topic,
+      state,
+    );
+  });
+  return new Section(json.id ?? null, items, json.next_id ?? null);
+}
+
+function isIdOrNull(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && /^-?\d+,-?\d+$/.test(value));
+}
+
+/**
+ * The notification log of an application served elsewhere, read over HTTP: `GET
+ * <baseUrl>/<sectionId>` answers a section's JSON (see {@link sectionToJson}). A browser app
+ * follows a Worker's log with it and decodes the events with its own mapper.
+ *
+ * @example
+ * ```ts
+ * const log = new RemoteNotificationLog('https://worlds.example.workers.dev/log');
+ * let section = await log.section('1,10');
+ * for (const n of section.items) console.log(await app.mapper.toDomainEvent(n));
+ * ```
+ */
+export class RemoteNotificationLog implements NotificationLog {
+  /** The URL that section ids are appended to. */
+  readonly baseUrl: string;
+  /** The most notifications {@link RemoteNotificationLog.select} returns at once. */
+  readonly sectionSize: number;
+  readonly #fetch: (url: string) => Promise<RemoteResponse>;
+
+  /**
+   * Creates a remote log.
+   *
+   * @param baseUrl - the log's URL, such as `https://host/log`
+   * @param options - `fetch` (the global one by default) and `sectionSize` (10)
+   * @throws RangeError when the section size is not a positive integer
+   */
+  constructor(baseUrl: string | URL, options: RemoteNotificationLogOptions = {}) {
+    const sectionSize = options.sectionSize ?? 10;
+    if (!Number.isInteger(sectionSize) || sectionSize < 1) {
+      throw new RangeError(
+        `remote notification log: section size must be a positive integer, got ${String(sectionSize)}`,
+      );
+    }
+    this.baseUrl = String(baseUrl).replace(/\/+$/, '');
+    this.sectionSize = sectionSize;
+    this.#fetch = options.fetch ?? ((url) => fetch(url));
+  }
+
+  /**
+   * Gets a section from the server.
+   *
+   * @param sectionId - two integers and a comma, such as `"1,10"`
+   * @returns the section
+   * @throws TypeError when the section id is malformed (nothing is sent)
+   * @throws {@link OperationalError} when the request fails or the server answers an error
+   * @throws {@link InterfaceError} when the answer is not a section's JSON
+   */
+  async section(sectionId: string): Promise<Section> {
+    parseSectionId(sectionId, Number.MAX_SAFE_INTEGER);
+    const url = `${this.baseUrl}/${sectionId}`;
+    let response: RemoteResponse;
+    try {
+      response = await this.#fetch(url);
+    } catch (error) {
+      throw new OperationalError(`remote notification log: GET ${url} failed`, { cause: error });
+    }
+    if (!response.ok) {
+      throw new OperationalError(`remote notification log: GET ${url} answered ${String(response.status)}`);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw new InterfaceError(`remote notification log: GET ${url} answered something that is not JSON`, {
+        cause: error,
+      });
+    }
+    return sectionFromJson(body);
+  }
+
+  /**
+   * Selects notifications by id through the server's sections, following them until `limit`
+   * notifications pass the topic filter, `stop` is passed, or the log ends.
+   *
+   * @param start - the first id to include
+   * @param limit - the most to return, at most the section size
+   * @param options - `stop` (inclusive) and `topics`
+   * @returns the notifications
+   * @throws RangeError when an argument is not an integer, or `limit` is negative or above the
+   *   section size
+   */
+  async select(
+    start: number,
+    limit: number,
+    options: SelectNotificationsOptions = {},
+  ): Promise<Notification[]> {
+    const { stop, topics } = options;
+    checkSelection(start, limit, stop);
+    if (limit > this.sectionSize) {
+      throw new RangeError(
+        `remote notification log: limit ${String(limit)} is above the section size ${String(this.sectionSize)}`,
+      );
+    }
+    const wanted = topics === undefined || topics.length === 0 ? undefined : new Set(topics);
+    const out: Notification[] = [];
+    let from = Math.max(1, start);
+    while (out.length < limit && (stop === undefined || from <= stop)) {
+      // Without a filter, ask for just what is missing; with one, a whole section at a time.
+      const span = wanted === undefined ? limit - out.length : this.sectionSize;
+      const last = stop === undefined ? from + span - 1 : Math.min(stop, from + span - 1);
+      const section = await this.section(`${String(from)},${String(last)}`);
+      for (const n of section.items) {
+        if (stop !== undefined && n.id > stop) return out;
+        if (wanted !== undefined && !wanted.has(n.topic)) continue;
+        out.push(n);
+        if (out.length === limit) return out;
+      }
+      const tail = section.items[section.items.length - 1];
+      if (section.nextId === null || tail === undefined) break;
+      from = tail.id + 1;
+    }
+    return out;
+  }
+}
