@@ -1,0 +1,407 @@
+/**
+ * IndexedDB-specific recorder tests, shared by the Node (fake-indexeddb) and Chromium test
+ * files: durability across reopening, many connections at once, aborts, upgrades from other
+ * connections, the broadcast, and the options.
+ */
+import { deleteDB, openDB, unwrap } from 'idb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  DataError,
+  NotSupportedError,
+  OperationalError,
+  ProgrammingError,
+  RecordConflictError,
+  type StoredEvent,
+} from '../../src/index.js';
+import {
+  IndexedDbApplicationRecorder,
+  type IndexedDbOptions,
+  type NotificationBroadcast,
+} from '../../src/indexeddb/index.js';
+import { newId, stored } from '../recorders/recorder.suite.js';
+import { freshDbName } from './examples.cases.js';
+
+/** A recorder that lets tests reach its connection, to close it under the recorder. */
+export class ExposedRecorder extends IndexedDbApplicationRecorder {
+  /** Returns the raw connection the recorder is using. */
+  async rawDatabase(): Promise<IDBDatabase> {
+    return unwrap(await this.connection.database());
+  }
+}
+
+/** Returns the native `add` of object stores, to call through from a spy. */
+function originalAdd(): (
+  this: IDBObjectStore,
+  ...args: Parameters<IDBObjectStore['add']>
+) => IDBRequest<IDBValidKey> {
+  return Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'add')?.value as ReturnType<
+    typeof originalAdd
+  >;
+}
+
+/** Reads the version of a database, opening and closing a connection of its own. */
+export async function versionOf(dbName: string): Promise<number> {
+  const db = await openDB(dbName);
+  const { version } = db;
+  db.close();
+  return version;
+}
+
+/** Defines the IndexedDB-specific tests. */
+export function describeIndexedDbCases(): void {
+  describe('IndexedDB recorder behaviour', () => {
+    const closers: (() => Promise<void> | void)[] = [];
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      vi.unstubAllGlobals();
+      for (const close of closers.splice(0)) await close();
+    });
+
+    function recorder(options: IndexedDbOptions, name = 'App'): ExposedRecorder {
+      const r = new ExposedRecorder(name, options);
+      closers.push(() => r.close());
+      return r;
+    }
+
+    function channel(dbName: string): BroadcastChannel {
+      const c = new BroadcastChannel(dbName);
+      closers.push(() => {
+        c.close();
+      });
+      return c;
+    }
+
+    it('keeps what was saved for a new recorder over the same database, and never reuses an id', async () => {
+      const dbName = freshDbName();
+      const first = recorder({ dbName });
+      const id = newId();
+      expect(await first.insertEvents([stored(id, 1), stored(id, 2)])).toEqual([1, 2]);
+      await first.close();
+
+      // A new recorder with its own connection sees everything, bytes and all.
+      const second = recorder({ dbName });
+      const events = await second.selectEvents(id);
+      expect(events.map((e) => new TextDecoder().decode(e.state))).toEqual(['{"n":1}', '{"n":2}']);
+      expect(await second.maxNotificationId()).toBe(2);
+      // Its saves continue the log after the committed ids.
+      expect(await second.insertEvents([stored(id, 3)])).toEqual([3]);
+      // A closed recorder opens again when used.
+      expect(await first.maxNotificationId()).toBe(3);
+    });
+
+    it('lands hundreds of concurrent saves from two connections, none lost or duplicated', async () => {
+      const dbName = freshDbName();
+      const writers = [recorder({ dbName }), recorder({ dbName })];
+      // 300 saves of one to three events each, alternating between the two connections.
+      const batches = Array.from({ length: 300 }, (_, i) => {
+        const id = newId();
+        return Array.from({ length: (i % 3) + 1 }, (_, v) => stored(id, v + 1));
+      });
+      const results = await Promise.all(
+        batches.map((batch, i) => (writers[i % 2] as ExposedRecorder).insertEvents(batch)),
+      );
+      const total = batches.reduce((n, b) => n + b.length, 0);
+      const all = results.flat();
+      expect(all.length).toBe(total);
+      expect(new Set(all).size).toBe(total);
+      // Each batch got a contiguous block of ids.
+      for (const ids of results) {
+        ids.forEach((id, k) => {
+          expect(id).toBe((ids[0] as number) + k);
+        });
+      }
+
+      // Read back in sections of 100 from either connection: ids 1..total, strictly increasing.
+      const seen: number[] = [];
+      const events = new Map<string, number[]>();
+      for (let start = 1; ; start += 100) {
+        const section = await (writers[start % 2] as ExposedRecorder).selectNotifications(start, 100);
+        if (section.length === 0) break;
+        for (const n of section) {
+          seen.push(n.id);
+          events.set(n.originatorId, [...(events.get(n.originatorId) ?? []), n.originatorVersion]);
+        }
+      }
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      // Every originator's events are there once, in version order.
+      for (const batch of batches) {
+        expect(events.get((batch[0] as StoredEvent).originatorId)).toEqual(
+          batch.map((e) => e.originatorVersion),
+        );
+      }
+    });
+
+    it('gives one winner and one RecordConflictError when two connections save the same version', async () => {
+      const dbName = freshDbName();
+      const [one, two] = [recorder({ dbName }), recorder({ dbName })];
+      for (let round = 0; round < 10; round++) {
+        // Each save holds a new aggregate and the contested version of a shared one.
+        const [contested, a, b] = [newId(), newId(), newId()];
+        const outcomes = await Promise.allSettled([
+          one.insertEvents([stored(a, 1), stored(contested, 1, 'topic1', '{"from":1}')]),
+          two.insertEvents([stored(b, 1), stored(contested, 1, 'topic1', '{"from":2}')]),
+        ]);
+        const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+        const lost = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(won).toBeGreaterThanOrEqual(0);
+        expect(lost?.reason).toBeInstanceOf(RecordConflictError);
+        expect((lost?.reason as Error).cause).toMatchObject({ name: 'ConstraintError' });
+        // The winner's events are there; nothing of the loser's.
+        const [winner, loser] = won === 0 ? [a, b] : [b, a];
+        expect((await two.selectEvents(winner)).length).toBe(1);
+        expect(await one.selectEvents(loser)).toEqual([]);
+        const [kept] = await one.selectEvents(contested);
+        expect(new TextDecoder().decode(kept?.state)).toBe(`{"from":${String(won + 1)}}`);
+      }
+      // Ten rounds of two committed events: the log has no holes.
+      expect(await one.maxNotificationId()).toBe(20);
+    });
+
+    it('writes nothing when a request fails part-way through a save', async () => {
+      const dbName = freshDbName();
+      const r = recorder({ dbName });
+      const [a, b] = [newId(), newId()];
+      await r.insertEvents([stored(a, 1)]);
+      // The third event's key is not a valid IndexedDB key: the whole save is aborted.
+      const error = await r
+        .insertEvents([stored(b, 1), stored(b, 2), stored(b, Number.NaN)])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as Error).message).toMatch(/nothing was written/);
+      expect((error as Error).cause).toMatchObject({ name: 'DataError' });
+      expect(await r.selectEvents(b)).toEqual([]);
+      expect(await r.maxNotificationId()).toBe(1);
+      // The ids the aborted save took are given again: no reader ever saw them.
+      expect(await r.insertEvents([stored(b, 1)])).toEqual([2]);
+    });
+
+    it('turns a transaction aborted from outside into OperationalError, writing nothing', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const [a, b] = [newId(), newId()];
+      await r.insertEvents([stored(a, 1)]);
+      // The tenth add finds its transaction aborted, as when the browser aborts it.
+      const add = originalAdd();
+      let calls = 0;
+      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+        calls += 1;
+        if (calls === 10) this.transaction.abort();
+        return add.apply(this, args);
+      });
+      const error = await r
+        .insertEvents(Array.from({ length: 20 }, (_, v) => stored(b, v + 1)))
+        .catch((e: unknown) => e);
+      vi.restoreAllMocks();
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/^indexeddb: saving to ".*" failed .*nothing was written/);
+      expect(await r.selectEvents(b)).toEqual([]);
+      expect(await r.maxNotificationId()).toBe(1);
+    });
+
+    it('turns QuotaExceededError into OperationalError, writing nothing', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const id = newId();
+      // The third add is refused for want of space, after two were accepted.
+      const add = originalAdd();
+      let calls = 0;
+      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+        calls += 1;
+        if (calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return add.apply(this, args);
+      });
+      const error = await r.insertEvents([1, 2, 3, 4].map((v) => stored(id, v))).catch((e: unknown) => e);
+      vi.restoreAllMocks();
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/storage quota is exceeded; nothing was written/);
+      expect((error as Error).cause).toMatchObject({ name: 'QuotaExceededError' });
+      // The two accepted adds were rolled back with the rest.
+      expect(await r.selectEvents(id)).toEqual([]);
+      expect(await r.maxNotificationId()).toBe(0);
+    });
+
+    it('reopens a connection that was closed under it', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const id = newId();
+      await r.insertEvents([stored(id, 1)]);
+      // Close the recorder's connection behind its back: the next save opens a new one.
+      (await r.rawDatabase()).close();
+      expect(await r.insertEvents([stored(id, 2)])).toEqual([2]);
+      (await r.rawDatabase()).close();
+      expect((await r.selectEvents(id)).length).toBe(2);
+    });
+
+    it('closes for an upgrade or a deletion from another connection, then carries on', async () => {
+      const dbName = freshDbName();
+      const r = recorder({ dbName });
+      const id = newId();
+      await r.insertEvents([stored(id, 1)]);
+
+      // Another connection upgrades the database: it is not blocked, as the recorder closes.
+      let blocked = 0;
+      const version = await versionOf(dbName);
+      const other = await openDB(dbName, version + 1, {
+        upgrade(db) {
+          db.createObjectStore('extra');
+        },
+        blocked() {
+          blocked += 1;
+        },
+      });
+      expect(blocked).toBe(0);
+      other.close();
+      // The recorder opens the upgraded database and carries on.
+      expect(await r.insertEvents([stored(id, 2)])).toEqual([2]);
+      expect(await versionOf(dbName)).toBe(version + 1);
+
+      // A deletion is not blocked either; the next use starts a new, empty database.
+      await deleteDB(dbName, {
+        blocked() {
+          blocked += 1;
+        },
+      });
+      expect(blocked).toBe(0);
+      expect(await r.maxNotificationId()).toBe(0);
+    });
+
+    it('waits for a connection that does not close, and says so through onBlocked', async () => {
+      const dbName = freshDbName();
+      // A database made by other code, without the recorder's stores; its connection stays open.
+      const foreign = await openDB(dbName, 1, {
+        upgrade(db) {
+          db.createObjectStore('other');
+        },
+      });
+      let calls = 0;
+      const r = recorder({
+        dbName,
+        onBlocked: () => {
+          calls += 1;
+          foreign.close();
+        },
+      });
+      // Adding the stores needs an upgrade, which waits until the other connection closes.
+      expect(await r.insertEvents([stored(newId(), 1)])).toEqual([1]);
+      expect(calls).toBe(1);
+      const db = await openDB(dbName);
+      expect([...db.objectStoreNames].sort()).toEqual(['other', 'snapshots', 'stored_events']);
+      db.close();
+    });
+
+    it('posts the new notification ids on a BroadcastChannel named after the database', async () => {
+      const dbName = freshDbName();
+      const listener = channel(dbName);
+      const received = new Promise<NotificationBroadcast>((resolve) => {
+        listener.onmessage = (event: MessageEvent<NotificationBroadcast>) => {
+          resolve(event.data);
+        };
+      });
+      const writer = recorder({ dbName }, 'Worlds');
+      const reader = recorder({ dbName }, 'Worlds');
+      await writer.insertEvents([stored(newId(), 1)]);
+      const id = newId();
+      const ids = await writer.insertEvents([stored(id, 1), stored(id, 2), stored(id, 3)]);
+
+      // The first message names the application and the ids of the first save.
+      expect(await received).toEqual({ applicationName: 'Worlds', notificationIds: [1] });
+      const next = await new Promise<NotificationBroadcast>((resolve) => {
+        listener.onmessage = (event: MessageEvent<NotificationBroadcast>) => {
+          resolve(event.data);
+        };
+      });
+      expect(next).toEqual({ applicationName: 'Worlds', notificationIds: ids });
+      // Another connection pulls the announced notifications.
+      const pulled = await reader.selectNotifications(next.notificationIds[0] as number, 10);
+      expect(pulled.map((n) => n.id)).toEqual([2, 3, 4]);
+      expect(pulled.map((n) => n.originatorId)).toEqual([id, id, id]);
+    });
+
+    it('posts nothing when broadcast is off', async () => {
+      const dbName = freshDbName();
+      const listener = channel(dbName);
+      const messages: NotificationBroadcast[] = [];
+      const loudSaved = new Promise<void>((resolve) => {
+        listener.onmessage = (event: MessageEvent<NotificationBroadcast>) => {
+          messages.push(event.data);
+          if (event.data.applicationName === 'Loud') resolve();
+        };
+      });
+      // The quiet application saves first; only the loud one's message arrives.
+      await recorder({ dbName, broadcast: false }, 'Quiet').insertEvents([stored(newId(), 1)]);
+      await recorder({ dbName }, 'Loud').insertEvents([stored(newId(), 1)]);
+      await loudSaved;
+      expect(messages).toEqual([{ applicationName: 'Loud', notificationIds: [1] }]);
+    });
+
+    it('commits with strict durability by default and relaxed on request', async () => {
+      const dbName = freshDbName();
+      const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+      const durabilities = (): unknown[] =>
+        transaction.mock.calls.filter((call) => call[1] === 'readwrite').map((call) => call[2]?.durability);
+
+      await recorder({ dbName }).insertEvents([stored(newId(), 1)]);
+      expect(durabilities()).toEqual(['strict']);
+      // The transaction itself reports it.
+      const made = transaction.mock.results.at(-1)?.value as IDBTransaction;
+      expect(made.durability).toBe('strict');
+
+      transaction.mockClear();
+      const relaxed = recorder({ dbName, durability: 'relaxed' });
+      await relaxed.insertEvents([stored(newId(), 1)]);
+      expect(durabilities()).toEqual(['relaxed']);
+      expect((transaction.mock.results.at(-1)?.value as IDBTransaction).durability).toBe('relaxed');
+      // Relaxed saves are read back like any other.
+      expect(await recorder({ dbName }).maxNotificationId()).toBe(2);
+
+      // Anything else is refused when the recorder is made.
+      expect(
+        () => new IndexedDbApplicationRecorder('App', { dbName, durability: 'none' as 'strict' }),
+      ).toThrow(/indexeddb: durability must be 'strict' or 'relaxed'/);
+    });
+
+    it('refuses a database without the stores when createStores is false, leaving none behind', async () => {
+      const dbName = freshDbName();
+      const r = recorder({ dbName, createStores: false });
+      const error = await r.insertEvents([stored(newId(), 1)]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProgrammingError);
+      expect((error as Error).message).toMatch(/has no recorder stores.*createStores/);
+      // The refused open did not leave an empty database behind.
+      const names = (await indexedDB.databases()).map((d) => d.name);
+      expect(names).not.toContain(dbName);
+
+      // A database made by other code without the stores is refused, and not upgraded.
+      const foreign = await openDB(dbName, 3, {
+        upgrade(db) {
+          db.createObjectStore('other');
+        },
+      });
+      foreign.close();
+      await expect(r.maxNotificationId()).rejects.toBeInstanceOf(ProgrammingError);
+      expect(await versionOf(dbName)).toBe(3);
+
+      // Once the stores exist, a recorder that may not create them works.
+      await recorder({ dbName }).insertEvents([stored(newId(), 1)]);
+      expect(await r.maxNotificationId()).toBe(1);
+    });
+
+    it('serves a new application name from the same stores, with no upgrade', async () => {
+      const dbName = freshDbName();
+      await recorder({ dbName }, 'First').insertEvents([stored(newId(), 1)]);
+      const version = await versionOf(dbName);
+      // A second application starts its own log at 1, and the database version stays.
+      expect(await recorder({ dbName }, 'Second').insertEvents([stored(newId(), 1)])).toEqual([1]);
+      expect(await versionOf(dbName)).toBe(version);
+    });
+
+    it('says so when the environment has no IndexedDB', async () => {
+      vi.stubGlobal('indexedDB', undefined);
+      const r = recorder({ dbName: freshDbName() });
+      const error = await r.maxNotificationId().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotSupportedError);
+      expect((error as Error).message).toMatch(/^indexeddb: this environment has no IndexedDB/);
+    });
+
+    it('refuses a missing database name and an empty application name', () => {
+      expect(() => new IndexedDbApplicationRecorder('App', { dbName: '' })).toThrow(TypeError);
+      expect(() => new IndexedDbApplicationRecorder('', { dbName: 'x' })).toThrow(TypeError);
+    });
+  });
+}
