@@ -1,0 +1,87 @@
+/**
+ * The original library's AES-GCM layout: nonce (12 bytes), then tag (16), then ciphertext.
+ * WebCrypto and noble both take and give ciphertext then tag, so these helpers reorder.
+ * Shared by both ciphers; it holds no engine code.
+ *
+ * @module
+ */
+import { CipherError } from '../errors.js';
+
+/** The nonce length, in bytes: a fresh random nonce for every encryption. */
+export const NONCE_LENGTH = 12;
+
+/** The authentication tag length, in bytes. */
+export const TAG_LENGTH = 16;
+
+/** The shortest valid output: a nonce and a tag around an empty ciphertext. */
+export const MIN_LENGTH = NONCE_LENGTH + TAG_LENGTH;
+
+// Nonces are cut from a pool of random bytes, each byte used once: one getRandomValues call
+// costs about as much as encrypting a small event in Node, so it is made once per 256 nonces.
+const POOL_SIZE = NONCE_LENGTH * 256;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+/**
+ * Allocates the output of one encryption and writes its nonce into the first 12 bytes.
+ *
+ * @param plaintextLength - the plaintext's length in bytes
+ * @param nonce - a fixed nonce, only to reproduce test vectors; a fresh random one by default
+ * @returns the output buffer; its first 12 bytes are the nonce
+ */
+export function startOutput(plaintextLength: number, nonce?: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(MIN_LENGTH + plaintextLength);
+  if (nonce !== undefined) {
+    out.set(nonce.subarray(0, NONCE_LENGTH));
+    return out;
+  }
+  if (poolOffset + NONCE_LENGTH > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+    poolOffset = 0;
+  }
+  out.set(pool.subarray(poolOffset, poolOffset + NONCE_LENGTH));
+  poolOffset += NONCE_LENGTH;
+  return out;
+}
+
+/**
+ * Moves an engine's output (ciphertext then tag) behind the nonce, tag first.
+ *
+ * @param out - the buffer from {@link startOutput}
+ * @param sealed - the engine's output: ciphertext then tag
+ * @returns `out`, now nonce, tag, ciphertext
+ */
+export function toOriginalLayout(out: Uint8Array<ArrayBuffer>, sealed: Uint8Array): Uint8Array<ArrayBuffer> {
+  const textLength = sealed.length - TAG_LENGTH;
+  out.set(sealed.subarray(textLength), NONCE_LENGTH);
+  out.set(sealed.subarray(0, textLength), MIN_LENGTH);
+  return out;
+}
+
+/** The parts of the original layout, as the engines want them. */
+export interface EngineInput {
+  /** The nonce: a view of the input's first 12 bytes. */
+  readonly nonce: Uint8Array<ArrayBuffer>;
+  /** A new buffer: ciphertext, then tag. */
+  readonly sealed: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Splits the original layout into the engines' order.
+ *
+ * @param data - nonce, tag, ciphertext
+ * @returns the nonce, and ciphertext then tag in a new buffer
+ * @throws {@link CipherError} when the data is shorter than a nonce and a tag
+ */
+export function fromOriginalLayout(data: Uint8Array): EngineInput {
+  if (data.length < MIN_LENGTH) {
+    throw new CipherError(
+      `cipher: cannot decrypt ${String(data.length)} bytes: AES-GCM data has at least ${String(MIN_LENGTH)} (nonce and tag); it is truncated or not encrypted`,
+    );
+  }
+  const bytes = data as Uint8Array<ArrayBuffer>;
+  const sealed = new Uint8Array(data.length - NONCE_LENGTH);
+  sealed.set(bytes.subarray(MIN_LENGTH));
+  sealed.set(bytes.subarray(NONCE_LENGTH, MIN_LENGTH), data.length - MIN_LENGTH);
+  return { nonce: bytes.subarray(0, NONCE_LENGTH), sealed };
+}

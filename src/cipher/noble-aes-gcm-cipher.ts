@@ -1,0 +1,103 @@
+/**
+ * The @noble/ciphers AES-GCM cipher.
+ *
+ * @module
+ */
+import type { Cipher } from '../persistence/codecs.js';
+import { INSPECT, algorithmName, createKey, decodeKey, type CipherDescription } from './key.js';
+import { nobleDecrypt, nobleEncrypt } from './noble-gcm.js';
+
+/**
+ * Encrypts stored state with AES-GCM in JavaScript, through `@noble/ciphers`: the same output as
+ * {@link AesGcmCipher} (a random 12-byte nonce, the 16-byte tag, then the ciphertext) and as the
+ * original library's `AESCipher`, for runtimes without WebCrypto, for AES-192 in Chromium, or
+ * where a synchronous engine is faster than WebCrypto's asynchronous calls.
+ *
+ * @example
+ * ```ts
+ * import { NobleAesGcmCipher } from 'eventsourcing/cipher/noble';
+ * import { ZlibCompressor } from 'eventsourcing/compressor';
+ *
+ * const key = NobleAesGcmCipher.createKey(32); // keep it secret
+ * const app = new Worlds({ cipher: new NobleAesGcmCipher(key), compressor: new ZlibCompressor() });
+ * ```
+ */
+export class NobleAesGcmCipher implements Cipher {
+  readonly #key: Uint8Array<ArrayBuffer>;
+
+  /**
+   * Creates a cipher.
+   *
+   * @param key - base64 text of 16, 24 or 32 bytes, as {@link NobleAesGcmCipher.createKey} makes
+   * @throws TypeError when the key is not base64 text
+   * @throws RangeError when the key does not decode to 16, 24 or 32 bytes
+   */
+  constructor(key: string) {
+    this.#key = decodeKey(key);
+  }
+
+  /**
+   * Makes a new random key.
+   *
+   * @param numBytes - 16, 24 or 32 (AES-128, AES-192, AES-256)
+   * @returns the key as base64 text
+   * @throws RangeError when `numBytes` is not 16, 24 or 32
+   * @example
+   * ```ts
+   * const key = NobleAesGcmCipher.createKey(32);
+   * ```
+   */
+  static createKey(numBytes: number): string {
+    return createKey(numBytes);
+  }
+
+  /**
+   * Encrypts bytes with a fresh random nonce.
+   *
+   * @param plaintext - the bytes
+   * @returns nonce (12 bytes), tag (16), ciphertext
+   * @throws {@link CipherError} when the engine fails
+   */
+  async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
+    return nobleEncrypt(this.#key, plaintext);
+  }
+
+  /**
+   * Decrypts bytes made by this cipher, by `AesGcmCipher` or by the original library with the
+   * same key.
+   *
+   * @param ciphertext - nonce, tag, ciphertext
+   * @returns the plaintext
+   * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
+   */
+  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+    return nobleDecrypt(this.#key, ciphertext);
+  }
+
+  /**
+   * Describes the cipher without its key.
+   *
+   * @returns for example `NobleAesGcmCipher(AES-256-GCM)`
+   */
+  toString(): string {
+    return `NobleAesGcmCipher(${algorithmName(this.#key.length)})`;
+  }
+
+  /**
+   * Describes the cipher for `JSON.stringify`, without its key.
+   *
+   * @returns the class and algorithm
+   */
+  toJSON(): CipherDescription {
+    return { cipher: 'NobleAesGcmCipher', algorithm: algorithmName(this.#key.length) };
+  }
+
+  /**
+   * Describes the cipher for Node's `util.inspect` and `console.log`, without its key.
+   *
+   * @returns the same as {@link NobleAesGcmCipher.toString}
+   */
+  [INSPECT](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The compressor's part of the codec suite.
+ */
+import { describe, expect, it } from 'vitest';
+import { ZlibCompressor } from '../../src/compressor/index.js';
+import { CompressorError, EventSourcingError } from '../../src/index.js';
+import { failureOf, firstDifference, flipBit, noise, utf8 } from './support.js';
+import { zlibVectors } from './vectors.js';
+
+const EVENT = utf8(
+  '{"timestamp":{"_type_":"datetime_iso","_data_":"2024-05-01T12:34:56.789+00:00"},"what":"dinosaurs"}',
+);
+const HISTORY = utf8(JSON.stringify(Array.from({ length: 2000 }, (_, i) => `thing ${String(i)}`)));
+
+/** A zlib header: deflate with a 32 KB window, and a check value that divides by 31. */
+function expectZlibHeader(bytes: Uint8Array): void {
+  const [cmf = 0, flg = 0] = bytes;
+  expect(cmf).toBe(0x78);
+  expect((cmf * 256 + flg) % 31).toBe(0);
+  expect(flg & 0x20).toBe(0);
+}
+
+/** Defines the compressor's tests. */
+export function describeCompressor(): void {
+  describe('ZlibCompressor', () => {
+    it('round-trips bytes of many lengths and kinds', () => {
+      const compressor = new ZlibCompressor();
+      const inputs = [
+        new Uint8Array(0),
+        utf8('x'),
+        EVENT,
+        HISTORY,
+        noise(10_000),
+        // 300 KB of repeats: the output is far larger than the decompressor's own buffer.
+        utf8('dinosaurs, trucks, internet. '.repeat(10_000)),
+      ];
+      for (const input of inputs) {
+        const compressed = compressor.compress(input);
+        expectZlibHeader(compressed);
+        expect(firstDifference(compressor.decompress(compressed), input)).toBe(-1);
+      }
+      // Compressible input shrinks.
+      expect(compressor.compress(HISTORY).length).toBeLessThan(HISTORY.length / 3);
+    });
+
+    it('deflates at the level asked, as Python does by default (header 78 9c)', () => {
+      // Level 6 writes Python's default header; levels 1 and 9 write theirs (78 5e, 78 da).
+      for (const [level, flags] of [
+        [6, 0x9c],
+        [1, 0x5e],
+        [9, 0xda],
+      ] as const) {
+        const compressed = new ZlibCompressor({ level }).compress(HISTORY);
+        expect(compressed[1]).toBe(flags);
+        expect(new ZlibCompressor().decompress(compressed)).toEqual(HISTORY);
+      }
+    });
+
+    it('stores inputs below storeBelow bytes, still as a valid zlib stream', () => {
+      const short = utf8('{"what":"dinosaurs"}');
+      // Below the default of 128 bytes: one stored block, 11 bytes of framing, header 78 01.
+      const stored = new ZlibCompressor().compress(short);
+      expect(stored.length).toBe(short.length + 11);
+      expect(stored[1]).toBe(0x01);
+      // With storeBelow 0, the same input is deflated.
+      const deflated = new ZlibCompressor({ storeBelow: 0 }).compress(short);
+      expect(deflated[1]).toBe(0x9c);
+      for (const bytes of [stored, deflated]) expect(new ZlibCompressor().decompress(bytes)).toEqual(short);
+    });
+
+    it('decompresses what Python’s zlib.compress wrote, at every level', () => {
+      const compressor = new ZlibCompressor();
+      for (const vector of zlibVectors) {
+        expect(firstDifference(compressor.decompress(vector.compressed), vector.plaintext), vector.name).toBe(
+          -1,
+        );
+      }
+    });
+
+    it('returns output that a later call does not overwrite', () => {
+      const compressor = new ZlibCompressor();
+      // Decompress two different inputs; the first result must be unchanged by the second.
+      const first = compressor.decompress(compressor.compress(EVENT));
+      const second = compressor.decompress(compressor.compress(utf8('something else entirely')));
+      expect(first).toEqual(EVENT);
+      expect(second).toEqual(utf8('something else entirely'));
+    });
+
+    it('fails with CompressorError, with the engine error as cause, on data that is not zlib', async () => {
+      const compressor = new ZlibCompressor();
+      for (const data of [utf8('{"what":"dinosaurs"} is plain JSON'), noise(64), noise(5000, 7)]) {
+        const error = await failureOf(() => compressor.decompress(data));
+        expect(error).toBeInstanceOf(CompressorError);
+        expect(error).toBeInstanceOf(EventSourcingError);
+        expect(error.name).toBe('CompressorError');
+        expect(error.message).toMatch(/^compressor: /);
+        expect(error.cause).toBeInstanceOf(Error);
+      }
+    });
+
+    it('fails with CompressorError on truncated or corrupt zlib data', async () => {
+      const compressor = new ZlibCompressor();
+      const compressed = compressor.compress(HISTORY);
+      // Truncated: the deflate stream ends early, or too little is left to be zlib at all.
+      for (const length of [compressed.length - 5, compressed.length >> 1, 10, 7, 2, 0]) {
+        const error = await failureOf(() => compressor.decompress(compressed.subarray(0, length)));
+        expect(error, `truncated to ${String(length)}`).toBeInstanceOf(CompressorError);
+      }
+      // A flipped bit in the header, the deflate data or the checksum.
+      for (const index of [0, 1, 40, compressed.length >> 1, compressed.length - 1]) {
+        const error = await failureOf(() => compressor.decompress(flipBit(compressed, index)));
+        expect(error, `bit flipped at ${String(index)}`).toBeInstanceOf(CompressorError);
+      }
+      // A stored block whose content changed: only the checksum can tell.
+      const stored = compressor.compress(utf8('dinosaurs'));
+      const error = await failureOf(() => compressor.decompress(flipBit(stored, 8)));
+      expect(error).toBeInstanceOf(CompressorError);
+      expect(error.message).toMatch(/checksum/);
+    });
+
+    it('refuses bad options at construction', () => {
+      for (const options of [{ level: 10 }, { level: -1 }, { level: 1.5 }]) {
+        expect(() => new ZlibCompressor(options as never)).toThrow(RangeError);
+        expect(() => new ZlibCompressor(options as never)).toThrow(/^compressor: level/);
+      }
+      for (const storeBelow of [-1, 0.5, Number.NaN]) {
+        expect(() => new ZlibCompressor({ storeBelow })).toThrow(/^compressor: storeBelow/);
+      }
+    });
+  });
+}
