@@ -78,6 +78,17 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
     return ids.sort((a, b) => a - b);
   }
 
+  /**
+   * Selects notifications by id ascending, one page of rows per query: from `start`
+   * (inclusive; below 1 reads from the beginning), at most `limit` (0 gives none), up to
+   * `stop` (inclusive), topics filtered before the limit.
+   *
+   * @param start - the first id to include
+   * @param limit - the most to return
+   * @param options - `stop` and `topics`
+   * @returns the notifications
+   * @throws RangeError when an argument is not an integer, or `limit` is negative
+   */
   async selectNotifications(
     start: number,
     limit: number,
@@ -119,6 +130,11 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
     }
   }
 
+  /**
+   * Returns the highest notification id recorded.
+   *
+   * @returns the id, or 0 when nothing is recorded
+   */
   async maxNotificationId(): Promise<number> {
     const [row] = await this.selectRows<{ id: number | null }>(
       `SELECT MAX(notification_id) AS id FROM ${this.table}`,
