@@ -66,7 +66,9 @@ export class AesGcmCipher implements Cipher {
    * @throws {@link CipherError} when the runtime refuses the key or the engine fails
    */
   async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
-    return webCryptoEncrypt(this.#key ?? (await this.#importKey()), plaintext);
+    // Awaited here, so a rejection already settled inside has its handler at once (workerd
+    // reports a rejected promise that is only adopted later as unhandled).
+    return await webCryptoEncrypt(this.#key ?? (await this.#importKey()), plaintext);
   }
 
   /**
@@ -78,7 +80,7 @@ export class AesGcmCipher implements Cipher {
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */
   async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
-    return webCryptoDecrypt(this.#key ?? (await this.#importKey()), ciphertext);
+    return await webCryptoDecrypt(this.#key ?? (await this.#importKey()), ciphertext);
   }
 
   /**

@@ -52,7 +52,7 @@ export function describeCompressor(): void {
       ] as const) {
         const compressed = new ZlibCompressor({ level }).compress(HISTORY);
         expect(compressed[1]).toBe(flags);
-        expect(new ZlibCompressor().decompress(compressed)).toEqual(HISTORY);
+        expect(firstDifference(new ZlibCompressor().decompress(compressed), HISTORY)).toBe(-1);
       }
     });
 
