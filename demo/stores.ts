@@ -1,0 +1,149 @@
+/**
+ * Where the demo's applications keep their events: opening a `Worlds` application over
+ * IndexedDB or memory, plain or encrypted and compressed, and copying one's log into another.
+ *
+ * @module
+ */
+import { WorldCreated, Worlds } from '../examples/world.js';
+import { memory, type Persistence } from '../src/index.js';
+import { AesGcmCipher } from '../src/cipher/index.js';
+import { ZlibCompressor } from '../src/compressor/index.js';
+import { indexedDb } from '../src/indexeddb/index.js';
+import { eventFields } from './format.js';
+
+/** The recorders the page can use. */
+export type Backend = 'indexeddb' | 'memory';
+
+/** Where and how an application keeps its events. */
+export interface StoreConfig {
+  /** IndexedDB (kept across reloads, shared by tabs) or memory (this tab only). */
+  readonly backend: Backend;
+  /** The IndexedDB database's name (also the name of its save broadcast). */
+  readonly dbName: string;
+  /** The AES key (base64) that encrypts the events, which are then also compressed; null for plain JSON. */
+  readonly key: string | null;
+}
+
+/** The most notifications in a section of the user's log: small, so paging shows soon. */
+export const SECTION_SIZE = 5;
+
+/**
+ * Makes the persistence of a store.
+ *
+ * @param config - the store
+ * @returns a new persistence (a new memory for `memory`)
+ */
+export function persistenceOf(config: StoreConfig): Persistence {
+  return config.backend === 'indexeddb' ? indexedDb({ dbName: config.dbName }) : memory();
+}
+
+/**
+ * Opens the user's `Worlds` application over a store, with snapshotting on, and checks that it
+ * can read what is there: storage is available and the key decrypts the first event.
+ *
+ * @param config - the store
+ * @param persistence - the persistence to use (a new one of the config's by default)
+ * @returns the application
+ * @throws OperationalError when IndexedDB cannot be used, CipherError on a wrong key
+ */
+export async function openWorlds(
+  config: StoreConfig,
+  persistence: Persistence = persistenceOf(config),
+): Promise<Worlds> {
+  const codecs =
+    config.key === null ? {} : { cipher: new AesGcmCipher(config.key), compressor: new ZlibCompressor() };
+  const app = new Worlds({
+    persistence,
+    snapshotting: true,
+    sectionSize: SECTION_SIZE,
+    ...codecs,
+  });
+  try {
+    const [first] = await app.log.select(1, 1);
+    if (first !== undefined) await app.mapper.toDomainEvent(first);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
+}
+
+/**
+ * Lists the ids of the worlds of an application, oldest first, from the `World.Created`
+ * notifications of its log (a query over the log: the application needs no list of its own).
+ *
+ * @param app - the application
+ * @returns the world ids
+ */
+export async function worldIds(app: Worlds): Promise<string[]> {
+  const ids: string[] = [];
+  const size = app.log.sectionSize;
+  for (let start = 1; ;) {
+    const found = await app.log.select(start, size, { topics: [WorldCreated.topic] });
+    for (const n of found) ids.push(n.originatorId);
+    const last = found[found.length - 1];
+    if (found.length < size || last === undefined) return ids;
+    start = last.id + 1;
+  }
+}
+
+/** What a copy of a log did. */
+export interface CopyReport {
+  /** How many events were copied. */
+  readonly events: number;
+  /** How many snapshots were copied. */
+  readonly snapshots: number;
+}
+
+/**
+ * Copies an application's log into another (empty) one, in notification order, re-encoding
+ * each event with the target's mapper; then reads every copied event back and checks that it
+ * decodes to the same event. Snapshots are copied too.
+ *
+ * @param from - the application to copy
+ * @param to - an application over an empty store
+ * @returns how much was copied
+ * @throws Error when a copied event does not read back the same
+ */
+export async function copyLog(from: Worlds, to: Worlds): Promise<CopyReport> {
+  let events = 0;
+  for (let sectionId: string | null = `1,${String(from.log.sectionSize)}`; sectionId !== null;) {
+    const section = await from.log.section(sectionId);
+    if (section.items.length === 0) break;
+    const domainEvents = await from.mapper.toDomainEvents(section.items);
+    const ids = await to.recorder.insertEvents(await to.mapper.toStoredEvents(domainEvents));
+    const first = ids[0] ?? 1;
+    const copied = await to.mapper.toDomainEvents(await to.recorder.selectNotifications(first, ids.length));
+    domainEvents.forEach((event, i) => {
+      const again = copied[i];
+      if (again === undefined || eventFields(again) !== eventFields(event)) {
+        throw new Error(`copy: event ${String(events + i + 1)} does not read back the same`);
+      }
+    });
+    events += domainEvents.length;
+    sectionId = section.nextId;
+  }
+  let snapshots = 0;
+  if (from.snapshots !== undefined && to.snapshots !== undefined) {
+    for (const id of await worldIds(from)) {
+      const taken = await from.snapshots.get(id);
+      await to.snapshots.put(taken);
+      snapshots += taken.length;
+    }
+  }
+  return { events, snapshots };
+}
+
+/**
+ * Deletes an IndexedDB database without waiting: the browser deletes it once every tab has
+ * closed its connections to it.
+ *
+ * @param dbName - the database
+ */
+export function forgetDatabase(dbName: string): void {
+  try {
+    indexedDB.deleteDatabase(dbName);
+  } catch {
+    // Storage that cannot be opened holds nothing to delete.
+  }
+}

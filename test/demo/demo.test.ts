@@ -1,0 +1,341 @@
+/**
+ * The demo page end to end: builds it with Vite, serves it with `vite preview` on 127.0.0.1,
+ * and drives Debian's Chromium through playwright-core, as a person would. Each step saves a
+ * screenshot under test-results/demo/, and any console error fails the test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'test-results/demo');
+const SITE = join(OUT, 'site');
+const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let url: string;
+const consoleErrors: string[] = [];
+
+/** Runs a command to its end, failing with its output when it fails. */
+function run(args: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      if (code === 0) done();
+      else fail(new Error(`${args.join(' ')} exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+/** Finds a port no one listens on. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.on('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (typeof address === 'object' && address !== null) done(address.port);
+        else fail(new Error('no port'));
+      });
+    });
+  });
+}
+
+async function waitForServer(address: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const response = await fetch(address);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`vite preview did not answer at ${address}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Opens the page in a context, recording console errors, and waits until it has drawn itself. */
+async function open(into: BrowserContext = context): Promise<Page> {
+  const page = await into.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  await page.waitForSelector('#page[data-ready="true"]');
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the chosen world's history, as the repository read it, is the given list. */
+async function historyIs(page: Page, history: string[]): Promise<void> {
+  await page.waitForSelector(`#version-history[data-history='${JSON.stringify(history)}']`);
+}
+
+async function makeItSo(page: Page, what: string, expected: string[]): Promise<void> {
+  await page.fill('#happening-input', what);
+  await page.click('#happening-submit');
+  await historyIs(page, expected);
+}
+
+async function replayAllGreen(page: Page): Promise<void> {
+  await page.click('#replay-button');
+  await page.waitForSelector('#replay[data-state="pass"], #replay[data-state="fail"]', { timeout: 30_000 });
+  const failing = await page.$$eval('[data-assert]:not([data-state="pass"])', (lines) =>
+    lines.map((line) => line.textContent),
+  );
+  expect(failing).toEqual([]);
+  expect(await page.getAttribute('#replay', 'data-state')).toBe('pass');
+  // The seed has fifty assertions, and every one of them is on the page.
+  expect(await page.locator('[data-assert][data-state="pass"]').count()).toBe(50);
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // Build into test-results, so a developer's dist-demo is left alone.
+  await run([VITE, 'build', '--outDir', SITE, '--emptyOutDir', '--logLevel', 'warn']);
+  const port = await freePort();
+  url = `http://127.0.0.1:${String(port)}/`;
+  // The real vite process (not an npx wrapper), so that killing it stops the server.
+  server = spawn(
+    process.execPath,
+    [VITE, 'preview', '--outDir', SITE, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  await waitForServer(url);
+  const launched = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  // One context: its pages share IndexedDB and BroadcastChannel, like tabs, and keep them
+  // across reloads. Reduced motion skips the replay's pauses.
+  browser = launched;
+  context = await launched.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+afterEach(() => {
+  // Whatever went wrong on the page must have been shown as a message, never logged as an error.
+  expect(consoleErrors).toEqual([]);
+});
+
+describe('demo page', () => {
+  let page: Page;
+  let worldId: string;
+
+  it('replays the seed example and turns every assertion green', async () => {
+    page = await open();
+    await replayAllGreen(page);
+    // The world id the replay shows is the originator id of each notification it shows.
+    const shownId = await page.getAttribute('[data-name="world-id"] output', 'data-value');
+    expect(shownId).toMatch(/^[0-9a-f-]{36}$/);
+    const originators = await page.$$eval('[data-assert]', (lines) =>
+      lines
+        .filter((line) => line.textContent.includes('originatorId === worldId)'))
+        .map((line) => line.querySelector('output')?.dataset.value),
+    );
+    expect(originators).toHaveLength(6);
+    for (const id of originators) expect(id).toBe(shownId);
+    await shot(page, '01-replay');
+  });
+
+  it('creates a world and adds a happening: the history and the log change', async () => {
+    await page.click('#new-world');
+    await historyIs(page, []);
+    worldId = (await page.getAttribute('#world-id', 'data-value')) ?? '';
+    expect(worldId).toMatch(/^[0-9a-f-]{36}$/);
+    // The log shows the created event of the world shown.
+    await expect.poll(() => page.locator(`#log-rows tr[data-originator="${worldId}"]`).count()).toBe(1);
+    await makeItSo(page, 'dinosaurs', ['dinosaurs']);
+    const rows = page.locator('#log-rows tr[data-id]');
+    await expect.poll(() => rows.count()).toBe(2);
+    // Every notification shown is of the world shown, at versions 1 and 2.
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-originator')))).toEqual([
+      worldId,
+      worldId,
+    ]);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-topic')))).toEqual([
+      'World.Created',
+      'World.SomethingHappened',
+    ]);
+    // Stored as JSON, the happening can be read in the stored bytes.
+    expect(await rows.nth(1).locator('.bytes').getAttribute('data-format')).toBe('json');
+    expect(await rows.nth(1).locator('.bytes code').textContent()).toContain('"what":"dinosaurs"');
+    await shot(page, '02-happening');
+  });
+
+  it('scrubs the world through its versions with the slider', async () => {
+    await makeItSo(page, 'trucks', ['dinosaurs', 'trucks']);
+    await makeItSo(page, 'internet', ['dinosaurs', 'trucks', 'internet']);
+    expect(await page.textContent('#version-label')).toBe('4 of 4');
+    // Home, then one step right: version 1 has no history, version 2 has the first happening.
+    await page.focus('#version-slider');
+    await page.keyboard.press('Home');
+    await historyIs(page, []);
+    expect(await page.textContent('#version-label')).toBe('1 of 4');
+    await page.keyboard.press('ArrowRight');
+    await historyIs(page, ['dinosaurs']);
+    expect(await page.textContent('#version-call')).toContain('{ version: 2 }');
+    // The events after version 2 are shown as the future.
+    expect(await page.locator('#timeline li[data-future="true"]').count()).toBe(2);
+    // A snapshot taken at the version shown.
+    await page.click('#snapshot-button');
+    await page.waitForSelector('#snapshots li[data-snapshot-version="2"]');
+    await page.keyboard.press('End');
+    await page.focus('#version-slider');
+    await page.keyboard.press('End');
+    await historyIs(page, ['dinosaurs', 'trucks', 'internet']);
+    expect(await page.textContent('#version-history')).toContain('from the snapshot at v2');
+    await shot(page, '03-versions');
+  });
+
+  it('pages through the notification log by sections', async () => {
+    // A second world makes six notifications: more than one section of five.
+    await page.click('#new-world');
+    await historyIs(page, []);
+    await makeItSo(page, 'rain', ['rain']);
+    await expect.poll(() => page.textContent('#log-section-id')).toBe('6,10');
+    expect(await page.locator('#log-rows tr[data-id]').count()).toBe(1);
+    await page.click('#log-prev');
+    await expect.poll(() => page.getAttribute('#log-section-id', 'data-section-id')).toBe('1,5');
+    expect(await page.locator('#log-rows tr[data-id]').count()).toBe(5);
+    // A full section links to the next one.
+    expect(await page.textContent('#log-call')).toContain("section.nextId '6,10'");
+    await page.click('#log-next');
+    await expect.poll(() => page.getAttribute('#log-section-id', 'data-section-id')).toBe('6,6');
+    await page.click('#log-prev');
+    await expect.poll(() => page.getAttribute('#log-section-id', 'data-section-id')).toBe('1,5');
+    await shot(page, '04-log');
+  });
+
+  it('encrypts and compresses: the stored bytes turn to ciphertext, the events read the same', async () => {
+    const decoded = (): Promise<string[]> =>
+      page.locator('#log-rows .decoded').evaluateAll((cells) => cells.map((c) => c.textContent));
+    const before = await decoded();
+    expect(before).toHaveLength(5);
+    await page.locator('label:has(#encryption)').click();
+    await page.waitForSelector('#store-badge[data-encrypted="true"]');
+    await page.waitForSelector('#message[data-kind="info"]');
+    expect(await page.textContent('#message')).toContain('6 events and 1 snapshot were copied');
+    await expect
+      .poll(() =>
+        page.locator('#log-rows .bytes').evaluateAll((b) => b.map((x) => x.getAttribute('data-format'))),
+      )
+      .toEqual(['ciphertext', 'ciphertext', 'ciphertext', 'ciphertext', 'ciphertext']);
+    expect(await page.locator('#log-rows .bytes').allTextContents()).not.toContain(
+      expect.stringContaining('dinosaurs'),
+    );
+    expect(await decoded()).toEqual(before);
+    expect(await page.textContent('#key')).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    await shot(page, '05-encrypted');
+  });
+
+  it('keeps the worlds across a reload', async () => {
+    await page.reload();
+    await page.waitForSelector('#page[data-ready="true"]');
+    expect(await page.getAttribute('#store-badge', 'data-encrypted')).toBe('true');
+    expect(await page.locator('#world-list [data-world-id]').count()).toBe(2);
+    await page.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(page, ['dinosaurs', 'trucks', 'internet']);
+    expect(await page.locator('#snapshots li[data-snapshot-version="2"]').count()).toBe(1);
+    await shot(page, '06-reloaded');
+  });
+
+  it('shows a change made in one tab in another', async () => {
+    const second = await open();
+    await second.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet']);
+    await makeItSo(page, 'meteor', ['dinosaurs', 'trucks', 'internet', 'meteor']);
+    // The second tab hears of the save on the BroadcastChannel and reads the world again.
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor']);
+    expect(await second.textContent('#message')).toContain('Another tab saved');
+    await shot(second, '07-second-tab');
+
+    // Not following, the second tab saves on a stale world: the save conflicts, and says so.
+    await second.locator('label:has(#follow)').click();
+    await makeItSo(page, 'comet', ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
+    await second.fill('#happening-input', 'asteroid');
+    await second.click('#happening-submit');
+    await second.waitForSelector('#message[data-kind="error"]');
+    expect(await second.textContent('#message')).toContain('Someone else saved first');
+    // Nothing of the conflicting save was written; the tab has read the world again.
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
+    await shot(second, '08-conflict');
+
+    // Moving the events to memory and back to a new database: the other tab follows the move.
+    await page.click('#use-memory');
+    await page.waitForSelector('#store-badge[data-backend="memory"]');
+    await page.click('#use-indexeddb');
+    await page.waitForSelector('#store-badge[data-backend="indexeddb"]');
+    const dbName = await page.textContent('#db-name');
+    expect(dbName).toMatch(/^worlds-demo-/);
+    await expect.poll(() => second.textContent('#db-name')).toBe(dbName);
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
+    await second.close();
+  });
+
+  it('says so when a key cannot read the stored events', async () => {
+    await page.fill('#key-input', randomBytes(32).toString('base64'));
+    await page.click('#key-submit');
+    await page.waitForSelector('#message[data-kind="error"]');
+    expect(await page.textContent('#message')).toContain('This key cannot read the stored events');
+    // The page goes on with the right key.
+    await makeItSo(page, 'aurora', ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora']);
+    await shot(page, '09-wrong-key');
+  });
+
+  it('falls back to memory, and says so, when IndexedDB is not available', async () => {
+    if (browser === undefined) throw new Error('no browser');
+    const blocked = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      reducedMotion: 'reduce',
+    });
+    await blocked.addInitScript(() => {
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      };
+    });
+    const lonely = await open(blocked);
+    expect(await lonely.getAttribute('#store-badge', 'data-backend')).toBe('memory');
+    expect(await lonely.textContent('#message')).toContain('Browser storage is not available');
+    await lonely.click('#new-world');
+    await makeItSo(lonely, 'sunshine', ['sunshine']);
+    await shot(lonely, '10-no-indexeddb');
+    await blocked.close();
+  });
+
+  it('replays again, and every assertion is green again', async () => {
+    await replayAllGreen(page);
+    await shot(page, '11-replay-again');
+  });
+});
