@@ -52,38 +52,48 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
   }
 
   /**
-   * Checks a batch against what is stored and against itself, then writes every event; a
-   * conflict throws before anything is written.
+   * Writes a batch in one pass, each event checked against what is stored, the batch's own
+   * earlier events included; on a conflict it takes back what it wrote and throws, so either
+   * all of the batch is recorded or none of it. Nothing else runs in between: it is synchronous.
    *
    * @param events - the batch
    * @param makeRecord - builds the record kept for the event at a position in the batch
-   * @throws {@link RecordConflictError} on a conflict
+   * @returns the records written, in the order of `events`
+   * @throws {@link RecordConflictError} on a conflict, with nothing written
    */
   protected record(
     events: readonly StoredEvent[],
     makeRecord: (event: StoredEvent, index: number) => StoredEvent,
-  ): void {
-    const seen = events.length > 1 ? new Set<string>() : undefined;
-    for (const e of events) {
-      const stream = this.#streams.get(e.originatorId);
-      if (stream !== undefined && contains(stream, e.originatorVersion)) throw conflict(e);
-      if (seen !== undefined) {
-        const key = `${String(e.originatorVersion)}:${e.originatorId}`;
-        if (seen.has(key)) throw conflict(e);
-        seen.add(key);
-      }
-    }
+  ): StoredEvent[] {
+    const streams = this.#streams;
+    const records = new Array<StoredEvent>(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as StoredEvent;
+      const stream = streams.get(e.originatorId);
+      if (stream !== undefined && contains(stream, e.originatorVersion)) {
+        this.#remove(records, i);
+        throw conflict(e);
+      }
       const record = makeRecord(e, i);
-      const stream = this.#streams.get(e.originatorId);
       if (stream === undefined) {
-        this.#streams.set(e.originatorId, [record]);
+        streams.set(e.originatorId, [record]);
       } else if ((stream[stream.length - 1] as StoredEvent).originatorVersion < e.originatorVersion) {
         stream.push(record);
       } else {
         stream.splice(firstAbove(stream, e.originatorVersion), 0, record);
       }
+      records[i] = record;
+    }
+    return records;
+  }
+
+  /** Takes back the first `count` records of a failed batch, newest first. */
+  #remove(records: readonly StoredEvent[], count: number): void {
+    for (let i = count - 1; i >= 0; i--) {
+      const record = records[i] as StoredEvent;
+      const stream = this.#streams.get(record.originatorId) as StoredEvent[];
+      if (stream.length === 1) this.#streams.delete(record.originatorId);
+      else stream.splice(firstAbove(stream, record.originatorVersion) - 1, 1);
     }
   }
 }
@@ -94,15 +104,15 @@ export class MemoryApplicationRecorder extends MemoryAggregateRecorder implement
 
   override async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     const first = this.#log.length + 1;
-    const ids = new Array<number>(events.length);
-    this.record(events, (e, i) => {
-      const notification = Object.freeze(
-        new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, e.state),
-      );
-      this.#log.push(notification);
+    const records = this.record(events, (e, i) =>
+      Object.freeze(new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, e.state)),
+    );
+    // Only a whole batch reaches the log: record() throws before this on a conflict.
+    const ids = new Array<number>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      this.#log.push(records[i] as Notification);
       ids[i] = first + i;
-      return notification;
-    });
+    }
     return ids;
   }
 
