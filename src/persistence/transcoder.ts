@@ -145,14 +145,19 @@ export class JsonTranscoder implements Transcoder {
    */
   decodeValue(value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
+    // Only objects can hold custom types: primitives are left where they are, without a call.
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = this.decodeValue(value[i]);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) value[i] = this.decodeValue(item);
+      }
       return value;
     }
     const record = value as Record<string, unknown>;
     let keys = 0;
     for (const key in record) {
-      record[key] = this.decodeValue(record[key]);
+      const item = record[key];
+      if (typeof item === 'object' && item !== null) record[key] = this.decodeValue(item);
       keys++;
     }
     if (keys === 2 && typeof record._type_ === 'string' && '_data_' in record) {
