@@ -8,7 +8,8 @@ import { memory } from '../src/index.js';
 import { indexedDb } from '../src/indexeddb/index.js';
 import { byId, fill, h, pause } from './dom.js';
 import { explain, show } from './messages.js';
-import { ReplayContext, SCRIPT, type Line, type Outcome } from './replay-script.js';
+import { ReplayContext, type Line, type Outcome } from './replay-lines.js';
+import { SCRIPT } from './replay-script.js';
 import type { Session } from './session.js';
 import { forgetDatabase } from './stores.js';
 
@@ -58,7 +59,7 @@ export class ReplayView {
         continue;
       }
       item.dataset.state = 'running';
-      await pause(line.kind === 'step' ? 140 : 35);
+      await pause(line.kind === 'step' ? 100 : 25);
       try {
         const outcome = await line.run(context);
         showOutcome(item, outcome);
