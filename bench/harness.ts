@@ -130,6 +130,44 @@ export async function measure(workload: Workload, runs = TIMED_RUNS): Promise<Re
   };
 }
 
+/**
+ * Runs workloads that are compared with each other (a library workload and its bare loop)
+ * interleaved: every warm-up first, then round after round of one timed run of each, so that
+ * a change in the machine's load between runs reaches all of them alike. Each workload still
+ * gets one warm-up and {@link TIMED_RUNS} timed runs, each on a freshly prepared application.
+ *
+ * @param workloads - the workloads of one comparison
+ * @param runs - the number of timed runs of each
+ * @returns a result row per workload, in the order given
+ */
+export async function measureInterleaved(
+  workloads: readonly Workload[],
+  runs = TIMED_RUNS,
+): Promise<Result[]> {
+  const figures = workloads.map((): number[] => []);
+  for (let i = -1; i < runs; i++) {
+    for (let w = 0; w < workloads.length; w++) {
+      const workload = workloads[w] as Workload;
+      const timed = await workload.prepare();
+      collectGarbage();
+      const started = performance.now();
+      await timed.run();
+      const ms = performance.now() - started;
+      if (i >= 0) figures[w]?.push(figure(workload.unit, timed.operations, ms));
+    }
+  }
+  return workloads.map((workload, w) => {
+    const runsOf = figures[w] ?? [];
+    return {
+      workload: workload.workload,
+      recorder: workload.recorder,
+      unit: workload.unit,
+      median: median(runsOf),
+      runs: runsOf,
+    };
+  });
+}
+
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }

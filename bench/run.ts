@@ -5,8 +5,9 @@
  * Usage: `npm run bench [-- [--out FILE] [WORKLOAD ...]]`. With workload names (`a d3`), only
  * those run (library rows and bare loops alike) and nothing is written unless `--out` is given.
  *
- * The codec workloads live in `bench/workloads/codecs.ts`, which exports
- * `codecWorkloads: readonly Workload[]`; they run after the core ones once that file exists.
+ * The core workloads are in `bench/workloads/core.ts`, the codec ones in
+ * `bench/workloads/codecs.ts`. A library workload and the bare loop it is compared with run
+ * interleaved, round after round, so that the machine's changing load reaches both alike.
  *
  * @module
  */
@@ -16,26 +17,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { measure, table, type Result, type ResultsDocument, type Workload } from './harness.js';
+import { measureInterleaved, table, type Result, type ResultsDocument, type Workload } from './harness.js';
+import { codecWorkloads } from './workloads/codecs.js';
 import { coreWorkloads } from './workloads/core.js';
 
 /** Exposes `gc` so the harness can collect garbage between runs (no flag on the command line). */
 function exposeGc(): void {
   setFlagsFromString('--expose-gc');
   (globalThis as { gc?: unknown }).gc = runInNewContext('gc') as unknown;
-}
-
-/** Loads the codec workloads when their file exists. */
-async function codecWorkloads(): Promise<readonly Workload[]> {
-  const specifier = './workloads/codecs.js';
-  try {
-    const module = (await import(specifier)) as { codecWorkloads?: readonly Workload[] };
-    return module.codecWorkloads ?? [];
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('codecs')) return [];
-    throw error;
-  }
 }
 
 function parseArgs(argv: readonly string[]): { names: string[]; out: string | undefined } {
@@ -51,22 +40,37 @@ function parseArgs(argv: readonly string[]): { names: string[]; out: string | un
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { names, out } = parseArgs(process.argv.slice(2));
-const all = [...coreWorkloads, ...(await codecWorkloads())];
+const all = [...coreWorkloads, ...codecWorkloads];
 const chosen = names.length === 0 ? all : all.filter((w) => names.includes(w.workload));
 if (chosen.length === 0) throw new Error(`bench: no workload named ${names.join(', ')}`);
 
 exposeGc();
 const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${String(cpus().length)} cpus`;
 console.log(`eventsourcing benchmarks, ${runtime}: 1 warm-up + 5 timed runs each, medians`);
+/** Groups workloads by the bare loop they are compared with, in order of first appearance. */
+function comparisons(workloads: readonly Workload[]): Workload[][] {
+  const groups = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const key = w.baseline ?? w.workload;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [w]);
+    else group.push(w);
+  }
+  return [...groups.values()];
+}
+
 const results: Result[] = [];
+const ordered: Workload[] = [];
 const started = performance.now();
-for (const workload of chosen) {
-  const result = await measure(workload);
-  results.push(result);
-  console.log(`  ${workload.workload} ${workload.recorder}: ${workload.description}`);
+for (const group of comparisons(chosen)) {
+  results.push(...(await measureInterleaved(group)));
+  for (const workload of group) {
+    ordered.push(workload);
+    console.log(`  ${workload.workload} ${workload.recorder}: ${workload.description}`);
+  }
 }
 console.log('');
-for (const line of table(results, chosen)) console.log(line);
+for (const line of table(results, ordered)) console.log(line);
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
 const file = out ?? (names.length === 0 ? join(here, 'results', 'latest.json') : undefined);

@@ -20,6 +20,14 @@ interface RawRecord {
   readonly state: Uint8Array;
 }
 
+/** An event of the bare decode loop: its parsed state with the two columns and a `Date`. */
+interface RawEvent {
+  originatorId: string;
+  originatorVersion: number;
+  timestamp: Date | { _data_: string };
+  [field: string]: unknown;
+}
+
 /** Writes a date as the library's transcoder does, so both loops make the same bytes. */
 function isoDate(date: Date): { _type_: string; _data_: string } {
   return { _type_: 'datetime_iso', _data_: date.toISOString().slice(0, -1) + '+00:00' };
@@ -80,7 +88,7 @@ export function rawDecode(
     workload,
     recorder: 'raw-memory',
     unit: 'notifications/s',
-    description: 'bare loop: UTF-8 decode, JSON parse, Date, event object per notification',
+    description: 'bare loop: UTF-8 decode, JSON parse, Date, the parsed object as the event',
     async prepare(): Promise<Timed> {
       const encoder = new TextEncoder();
       const records: RawRecord[] = [];
@@ -101,19 +109,15 @@ export function rawDecode(
       return {
         operations: records.length,
         async run() {
-          const events: object[] = [];
+          const events: RawEvent[] = [];
           for (const record of records) {
             const state = decode === undefined ? record.state : await decode(record.state);
-            const fields = JSON.parse(decoder.decode(state)) as {
-              timestamp: { _data_: string };
-              [key: string]: unknown;
-            };
-            events.push({
-              ...fields,
-              originatorId: record.originatorId,
-              originatorVersion: record.originatorVersion,
-              timestamp: new Date(fields.timestamp._data_),
-            });
+            // The parsed object becomes the event: the leanest bare loop, with no copy.
+            const event = JSON.parse(decoder.decode(state)) as RawEvent;
+            event.originatorId = record.originatorId;
+            event.originatorVersion = record.originatorVersion;
+            event.timestamp = new Date((event.timestamp as { _data_: string })._data_);
+            events.push(event);
           }
           if (events.length !== records.length) throw new Error('bench: lost events');
         },
