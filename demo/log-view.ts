@@ -16,6 +16,8 @@ export class LogView {
   readonly #onOriginator: (id: string) => void;
   /** The section asked for; undefined follows the latest. */
   #sectionId: string | undefined;
+  /** The highest notification id drawn so far, to mark the ones that arrive after it. */
+  #seen: number | undefined;
   #drawing = 0;
 
   /**
@@ -57,7 +59,9 @@ export class LogView {
     if (drawing !== this.#drawing) return;
     this.#drawPager(requested, section, max, size);
     const encrypted = this.#session.config.key !== null;
-    const rows = section.items.map((n, i) => this.#row(n, decoded[i], encrypted));
+    const seen = this.#seen ?? max;
+    this.#seen = max;
+    const rows = section.items.map((n, i) => this.#row(n, decoded[i], encrypted, n.id > seen));
     fill(
       byId('log-rows', HTMLElement),
       ...(rows.length > 0
@@ -66,7 +70,13 @@ export class LogView {
             h(
               'tr',
               {},
-              h('td', { colspan: 6, class: 'empty' }, 'The log is empty: nothing has happened yet.'),
+              h(
+                'td',
+                { colspan: 6, class: 'empty' },
+                max === 0
+                  ? 'The log is empty: nothing has happened yet.'
+                  : 'No notifications in this section.',
+              ),
             ),
           ]),
     );
@@ -106,7 +116,12 @@ export class LogView {
     );
   }
 
-  #row(n: Notification, event: DomainEvent | Error | undefined, encrypted: boolean): HTMLElement {
+  #row(
+    n: Notification,
+    event: DomainEvent | Error | undefined,
+    encrypted: boolean,
+    fresh: boolean,
+  ): HTMLElement {
     const originator = h(
       'button',
       { type: 'button', class: 'link originator', title: n.originatorId },
@@ -129,6 +144,7 @@ export class LogView {
         'data-originator': n.originatorId,
         'data-version': n.originatorVersion,
         'data-topic': n.topic,
+        class: fresh ? 'fresh' : undefined,
       },
       h('td', { class: 'num' }, n.id),
       h('td', {}, originator),

@@ -22,14 +22,14 @@ const FIRST_DATABASE = 'worlds-demo';
 /** Why the page should draw itself again. */
 export type Change =
   | { readonly kind: 'saved' }
+  | { readonly kind: 'caught-up' }
   | { readonly kind: 'heard'; readonly notificationIds: readonly number[] }
   | { readonly kind: 'store'; readonly byOtherTab: boolean }
   | { readonly kind: 'problem'; readonly error: unknown; readonly doing: string };
 
 /** The user's application and where it keeps its events. */
 export class Session {
-  /** When false, other tabs' saves are not shown until the page reads again (to see conflicts). */
-  follow = true;
+  #following = true;
   #app: Worlds;
   #config: StoreConfig;
   #persistence: ReturnType<typeof persistenceOf>;
@@ -66,6 +66,18 @@ export class Session {
       const memory = persistenceOf(fallback);
       return { session: new Session(await openWorlds(fallback, memory), fallback, memory), problem };
     }
+  }
+
+  /** When false, other tabs' saves are not shown until the page reads again (to see conflicts). */
+  get follow(): boolean {
+    return this.#following;
+  }
+
+  /** Turning following on reads the store again, to catch up with what other tabs saved. */
+  set follow(on: boolean) {
+    const catchUp = on && !this.#following;
+    this.#following = on;
+    if (catchUp) this.#emit({ kind: 'caught-up' });
   }
 
   /** The application. */
@@ -186,7 +198,7 @@ export class Session {
       if (data?.applicationName !== this.#app.name || !Array.isArray(data.notificationIds)) return;
       const ids = (data.notificationIds as unknown[]).filter((id): id is number => typeof id === 'number');
       const news = ids.filter((id) => !this.#ownIds.has(id));
-      if (news.length > 0 && this.follow) this.#emit({ kind: 'heard', notificationIds: news });
+      if (news.length > 0 && this.#following) this.#emit({ kind: 'heard', notificationIds: news });
     };
     this.#channel = channel;
   }

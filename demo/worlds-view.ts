@@ -23,6 +23,8 @@ export class WorldsView {
   #selected: string | undefined = sessionStorage.getItem(SELECTED_KEY) ?? undefined;
   /** The version the slider shows; undefined follows the latest. */
   #version: number | undefined;
+  /** The versions of the chosen world that have a snapshot. */
+  #snapshotted = new Set<number>();
   #drawing = 0;
   #busy = false;
 
@@ -57,7 +59,9 @@ export class WorldsView {
       });
     });
     byId('version-slider', HTMLInputElement).addEventListener('input', (event) => {
-      this.#version = Number((event.target as HTMLInputElement).value);
+      const slider = event.target as HTMLInputElement;
+      // At the end, the slider follows the latest version as new events arrive.
+      this.#version = slider.value === slider.max ? undefined : Number(slider.value);
       void attempt('Reading the world at that version', () => this.#drawVersion());
     });
     byId('snapshot-button', HTMLButtonElement).addEventListener('click', () => {
@@ -170,6 +174,7 @@ export class WorldsView {
 
   #drawTimeline(events: readonly AggregateEvent[], snapshots: readonly Snapshot[]): void {
     const snapshotted = new Set(snapshots.map((s) => s.originatorVersion));
+    this.#snapshotted = snapshotted;
     fill(
       byId('timeline', HTMLElement),
       ...events.map((event) =>
@@ -236,7 +241,13 @@ export class WorldsView {
     for (const item of byId('timeline', HTMLElement).querySelectorAll<HTMLElement>('li')) {
       item.dataset.future = String(Number(item.dataset.version) > version);
     }
-    byId('snapshot-button', HTMLButtonElement).textContent = `Take a snapshot at v${String(version)}`;
+    // A second snapshot of the same version would conflict with the first.
+    const button = byId('snapshot-button', HTMLButtonElement);
+    const taken = this.#snapshotted.has(version);
+    button.disabled = taken;
+    button.textContent = taken
+      ? `Snapshot at v${String(version)} taken`
+      : `Take a snapshot at v${String(version)}`;
   }
 }
 
