@@ -88,9 +88,15 @@ async function open(into: BrowserContext = context): Promise<Page> {
   return page;
 }
 
-/** Saves a picture of the whole page. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+/**
+ * Saves a picture of what a step is about: the window scrolled to a part of the page, so that
+ * the message box shows too (a picture of the whole, tall page costs seconds to encode).
+ */
+async function shot(page: Page, name: string, part: string): Promise<void> {
+  await page.locator(part).evaluate((element) => {
+    element.scrollIntoView({ block: 'start' });
+  });
+  await page.screenshot({ path: join(OUT, `${name}.png`) });
 }
 
 /** Waits until the chosen world's history, as the repository read it, is the given list. */
@@ -137,7 +143,7 @@ beforeAll(async () => {
   // One context: its pages share IndexedDB and BroadcastChannel, like tabs, and keep them
   // across reloads. Reduced motion skips the replay's pauses.
   browser = launched;
-  context = await launched.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  context = await launched.newContext({ viewport: { width: 1280, height: 1000 }, reducedMotion: 'reduce' });
 }, 90_000);
 
 afterAll(async () => {
@@ -167,7 +173,7 @@ describe('demo page', () => {
     );
     expect(originators).toHaveLength(6);
     for (const id of originators) expect(id).toBe(shownId);
-    await shot(page, '01-replay');
+    await shot(page, '01-replay', 'body');
   });
 
   it('creates a world and adds a happening: the history and the log change', async () => {
@@ -194,7 +200,7 @@ describe('demo page', () => {
     // Stored as JSON, the happening can be read in the stored bytes.
     expect(await rows.nth(1).locator('.bytes').getAttribute('data-format')).toBe('json');
     expect(await rows.nth(1).locator('.bytes code').textContent()).toContain('"what":"dinosaurs"');
-    await shot(page, '02-happening');
+    await shot(page, '02-happening', '.columns');
   });
 
   it('scrubs the world through its versions with the slider', async () => {
@@ -220,7 +226,7 @@ describe('demo page', () => {
     await page.keyboard.press('End');
     await historyIs(page, ['dinosaurs', 'trucks', 'internet']);
     expect(await page.textContent('#version-history')).toContain('from the snapshot at v2');
-    await shot(page, '03-versions');
+    await shot(page, '03-versions', '.columns');
   });
 
   it('pages through the notification log by sections', async () => {
@@ -239,7 +245,7 @@ describe('demo page', () => {
     await expect.poll(() => page.getAttribute('#log-section-id', 'data-section-id')).toBe('6,6');
     await page.click('#log-prev');
     await expect.poll(() => page.getAttribute('#log-section-id', 'data-section-id')).toBe('1,5');
-    await shot(page, '04-log');
+    await shot(page, '04-log', '#log');
   });
 
   it('encrypts and compresses: the stored bytes turn to ciphertext, the events read the same', async () => {
@@ -261,7 +267,7 @@ describe('demo page', () => {
     );
     expect(await decoded()).toEqual(before);
     expect(await page.textContent('#key')).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    await shot(page, '05-encrypted');
+    await shot(page, '05-encrypted', '.columns');
   });
 
   it('keeps the worlds across a reload', async () => {
@@ -272,7 +278,7 @@ describe('demo page', () => {
     await page.click(`#world-list [data-world-id="${worldId}"]`);
     await historyIs(page, ['dinosaurs', 'trucks', 'internet']);
     expect(await page.locator('#snapshots li[data-snapshot-version="2"]').count()).toBe(1);
-    await shot(page, '06-reloaded');
+    await shot(page, '06-reloaded', '.columns');
   });
 
   it('shows a change made in one tab in another', async () => {
@@ -283,7 +289,7 @@ describe('demo page', () => {
     // The second tab hears of the save on the BroadcastChannel and reads the world again.
     await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor']);
     expect(await second.textContent('#message')).toContain('Another tab saved');
-    await shot(second, '07-second-tab');
+    await shot(second, '07-second-tab', '.columns');
 
     // Not following, the second tab saves on a stale world: the save conflicts, and says so.
     await second.locator('label:has(#follow)').click();
@@ -294,7 +300,7 @@ describe('demo page', () => {
     expect(await second.textContent('#message')).toContain('Someone else saved first');
     // Nothing of the conflicting save was written; the tab has read the world again.
     await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
-    await shot(second, '08-conflict');
+    await shot(second, '08-conflict', '.columns');
 
     // Moving the events to memory and back to a new database: the other tab follows the move.
     await page.click('#use-memory');
@@ -315,13 +321,13 @@ describe('demo page', () => {
     expect(await page.textContent('#message')).toContain('This key cannot read the stored events');
     // The page goes on with the right key.
     await makeItSo(page, 'aurora', ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora']);
-    await shot(page, '09-wrong-key');
+    await shot(page, '09-wrong-key', '.columns');
   });
 
   it('falls back to memory, and says so, when IndexedDB is not available', async () => {
     if (browser === undefined) throw new Error('no browser');
     const blocked = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
+      viewport: { width: 1280, height: 1000 },
       reducedMotion: 'reduce',
     });
     await blocked.addInitScript(() => {
@@ -334,12 +340,12 @@ describe('demo page', () => {
     expect(await lonely.textContent('#message')).toContain('Browser storage is not available');
     await lonely.click('#new-world');
     await makeItSo(lonely, 'sunshine', ['sunshine']);
-    await shot(lonely, '10-no-indexeddb');
+    await shot(lonely, '10-no-indexeddb', 'body');
     await blocked.close();
   });
 
   it('replays again, and every assertion is green again', async () => {
     await replayAllGreen(page);
-    await shot(page, '11-replay-again');
+    await shot(page, '11-replay-again', '#replay');
   });
 });
