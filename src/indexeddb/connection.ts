@@ -124,6 +124,11 @@ export class IndexedDbConnection {
         (this.#channel as { unref?: () => void }).unref?.();
       }
       this.#channel.postMessage(message);
+      // Closed while the save was committing: post, but keep no channel open.
+      if (this.#database === undefined) {
+        this.#channel.close();
+        this.#channel = undefined;
+      }
     } catch {
       // A closed or unusable channel only costs other tabs a refresh.
     }

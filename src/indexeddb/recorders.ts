@@ -71,12 +71,13 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
     if (limit !== undefined) checkLimit(limit);
     if (limit === 0 || (gt !== undefined && lte !== undefined && gt >= lte)) return [];
     const app = this.applicationName;
-    const range = IDBKeyRange.bound(
-      [app, originatorId, gt ?? -Infinity],
-      [app, originatorId, lte ?? Infinity],
-      gt !== undefined,
-    );
     const records = await this.read(async (tx) => {
+      // Made in here, so a bound IndexedDB refuses (NaN) is reported as a DataError.
+      const range = IDBKeyRange.bound(
+        [app, originatorId, gt ?? -Infinity],
+        [app, originatorId, lte ?? Infinity],
+        gt !== undefined,
+      );
       const store = tx.objectStore(this.storeName);
       if (!desc) return store.getAll(range, limit);
       if (limit === undefined) return (await store.getAll(range)).reverse();
@@ -165,8 +166,8 @@ export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder imp
     const { stop, topics } = options;
     checkSelection(start, limit, stop);
     if (limit === 0 || (stop !== undefined && stop < start)) return [];
-    const range = notificationRange(this.applicationName, start, stop);
     const records = await this.read(async (tx) => {
+      const range = notificationRange(this.applicationName, start, stop);
       const index = tx.objectStore(EVENTS_STORE).index(NOTIFICATIONS_INDEX);
       if (topics === undefined || topics.length === 0) return index.getAll(range, limit);
       // Topics filter before the limit, so walk the range until enough match.

@@ -175,6 +175,18 @@ export function describeIndexedDbCases(): void {
       expect(await r.insertEvents([stored(b, 1)])).toEqual([2]);
     });
 
+    it('reports a read bound IndexedDB cannot use as a DataError', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const id = newId();
+      await r.insertEvents([stored(id, 1)]);
+      // NaN is no IndexedDB key: the read fails with the library's DataError, the cause kept.
+      const error = await r.selectEvents(id, { gt: Number.NaN }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as Error).cause).toMatchObject({ name: 'DataError' });
+      // The recorder still works.
+      expect((await r.selectEvents(id)).length).toBe(1);
+    });
+
     it('turns a transaction aborted from outside into OperationalError, writing nothing', async () => {
       const r = recorder({ dbName: freshDbName() });
       const [a, b] = [newId(), newId()];
