@@ -41,11 +41,11 @@ async function start(): Promise<void> {
       return;
     }
     if (change.kind === 'heard') {
-      const ids = change.notificationIds.join(', ');
+      const ids = change.notificationIds;
       show({
         kind: 'info',
         title: 'Another tab saved',
-        detail: `Notification ${ids} arrived on the BroadcastChannel; the page read the log again.`,
+        detail: `${ids.length === 1 ? 'Notification' : 'Notifications'} ${ids.join(', ')} arrived on the BroadcastChannel; the page read the log again.`,
       });
     }
     if (change.kind === 'store' && change.byOtherTab) {

@@ -110,57 +110,98 @@ function missing(name: string): Error {
   return new Error(`replay: ${name} was not made by an earlier step`);
 }
 
-/** A comment line, heading a part of the script. */
-export const comment = (code: string): Line => ({ kind: 'comment', code });
+/**
+ * Makes a comment line, heading a part of the script.
+ *
+ * @param code - the comment, with its `//`
+ * @returns the line
+ */
+export function comment(code: string): Line {
+  return { kind: 'comment', code };
+}
 
-/** A step: calls the library and shows what it returned. */
-export const step = (
+/**
+ * Makes a step: a line that calls the library and shows what it returned.
+ *
+ * @param code - the line as TypeScript
+ * @param run - calls the library; returns the text to show, or a whole outcome
+ * @param name - a name for the page to find the line by
+ * @returns the line
+ */
+export function step(
   code: string,
   run: (c: ReplayContext) => Promise<string | Outcome>,
   name?: string,
-): Line => ({
-  kind: 'step',
-  code,
-  ...(name === undefined ? {} : { name }),
-  run: async (c) => {
-    const result = await run(c);
-    return typeof result === 'string' ? { ok: true, text: result } : result;
-  },
-});
+): Line {
+  return {
+    kind: 'step',
+    code,
+    ...(name === undefined ? {} : { name }),
+    run: async (c) => {
+      const result = await run(c);
+      return typeof result === 'string' ? { ok: true, text: result } : result;
+    },
+  };
+}
 
-/** An assertion: reads a value and tells whether it holds. */
-export const assert = (
+/**
+ * Makes an assertion: a line that reads a value and tells whether it holds. Ids are shown
+ * short, with the whole id kept for the page.
+ *
+ * @param code - the condition as TypeScript, shown inside `assert(...)`
+ * @param read - reads the value from what the steps made
+ * @param holds - tells whether the value passes
+ * @param display - writes the value for the page (a literal by default)
+ * @returns the line
+ */
+export function assert(
   code: string,
   read: (c: ReplayContext) => unknown,
   holds: (value: unknown, c: ReplayContext) => boolean,
   display: (value: unknown) => string = literal,
-): Line => ({
-  kind: 'assert',
-  code: `assert(${code})`,
-  run: (c) => {
-    const value = read(c);
-    const isId = typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
-    return {
-      ok: holds(value, c),
-      text: isId ? literal(shortId(value)) : display(value),
-      ...(isId ? { value } : {}),
-    };
-  },
-});
-
-/** Shows the part of a text around a word: `…"what":"trucks"}`. */
-export const around =
-  (word: string) =>
-  (value: unknown): string => {
-    const text = String(value);
-    const at = text.indexOf(word);
-    if (at < 0) return literal(text.slice(0, 24) + '…');
-    return literal(`…${text.slice(Math.max(0, at - 8), at + word.length + 2)}`);
+): Line {
+  return {
+    kind: 'assert',
+    code: `assert(${code})`,
+    run: (c) => {
+      const value = read(c);
+      const isId = typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
+      return {
+        ok: holds(value, c),
+        text: isId ? literal(shortId(value)) : display(value),
+        ...(isId ? { value } : {}),
+      };
+    },
   };
+}
 
-/** An assertion that a value read equals an expected one. */
-export const equals = (
+/**
+ * Makes an assertion that a value read equals an expected one.
+ *
+ * @param code - the condition as TypeScript
+ * @param read - reads the value
+ * @param expected - gives the value it must equal
+ * @returns the line
+ */
+export function equals(
   code: string,
   read: (c: ReplayContext) => unknown,
   expected: (c: ReplayContext) => unknown,
-): Line => assert(code, read, (value, c) => Object.is(value, expected(c)));
+): Line {
+  return assert(code, read, (value, c) => Object.is(value, expected(c)));
+}
+
+/**
+ * Makes a display that shows only the part of a text around a word: `…"what":"trucks"}`.
+ *
+ * @param word - the word
+ * @returns the display, for {@link assert}
+ */
+export function around(word: string): (value: unknown) => string {
+  return (value) => {
+    const text = String(value);
+    const at = text.indexOf(word);
+    if (at < 0) return literal(`${text.slice(0, 24)}…`);
+    return literal(`…${text.slice(Math.max(0, at - 8), at + word.length + 2)}`);
+  };
+}

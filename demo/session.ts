@@ -5,7 +5,7 @@
  * @module
  */
 import type { Worlds } from '../examples/world.js';
-import type { Aggregate } from '../src/index.js';
+import type { Aggregate, Persistence } from '../src/index.js';
 import {
   copyLog,
   forgetDatabase,
@@ -32,12 +32,12 @@ export class Session {
   #following = true;
   #app: Worlds;
   #config: StoreConfig;
-  #persistence: ReturnType<typeof persistenceOf>;
+  #persistence: Persistence;
   #channel: BroadcastChannel | undefined;
   readonly #ownIds = new Set<number>();
   readonly #listeners: ((change: Change) => void)[] = [];
 
-  private constructor(app: Worlds, config: StoreConfig, persistence: ReturnType<typeof persistenceOf>) {
+  private constructor(app: Worlds, config: StoreConfig, persistence: Persistence) {
     this.#app = app;
     this.#config = config;
     this.#persistence = persistence;
@@ -165,7 +165,7 @@ export class Session {
     this.#emit({ kind: 'store', byOtherTab: false });
   }
 
-  async #use(app: Worlds, config: StoreConfig, persistence: ReturnType<typeof persistenceOf>): Promise<void> {
+  async #use(app: Worlds, config: StoreConfig, persistence: Persistence): Promise<void> {
     const old = this.#app;
     this.#app = app;
     this.#config = config;

@@ -20,7 +20,7 @@ export class WorldsView {
   readonly #session: Session;
   /** The chosen world, as last read at its latest version: the one a new happening is saved on. */
   #head: World | undefined;
-  #selected: string | undefined = sessionStorage.getItem(SELECTED_KEY) ?? undefined;
+  #selected: string | undefined = remembered();
   /** The version the slider shows; undefined follows the latest. */
   #version: number | undefined;
   /** The versions of the chosen world that have a snapshot. */
@@ -83,7 +83,7 @@ export class WorldsView {
     this.#selected = id;
     this.#head = undefined;
     this.#version = undefined;
-    sessionStorage.setItem(SELECTED_KEY, id);
+    remember(id);
   }
 
   /** Reads the worlds again and draws the panel. */
@@ -248,6 +248,23 @@ export class WorldsView {
     button.textContent = taken
       ? `Snapshot at v${String(version)} taken`
       : `Take a snapshot at v${String(version)}`;
+  }
+}
+
+/** The world this tab showed last, kept across reloads (if the browser lets the page keep it). */
+function remembered(): string | undefined {
+  try {
+    return sessionStorage.getItem(SELECTED_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(id: string): void {
+  try {
+    sessionStorage.setItem(SELECTED_KEY, id);
+  } catch {
+    // Without session storage, a reload shows the newest world.
   }
 }
 
