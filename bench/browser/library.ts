@@ -54,6 +54,25 @@ export async function prefilled(
   return dbName;
 }
 
+/**
+ * Returns the database the read workloads of a kind read, filled once through the library
+ * (relaxed: the durability of a fill does not change what is read). The raw baselines read
+ * the same database, so both read exactly the same records.
+ *
+ * @param kind - `'one-world'` (one World of the `c` count, with a snapshot at its last
+ *   version) or `'worlds'` (the `d` Worlds of 100 events)
+ * @returns the database's name
+ */
+export function readDatabase(kind: 'one-world' | 'worlds'): Promise<string> {
+  return prefilled(kind, 'relaxed', async (app) => {
+    if (kind === 'worlds') {
+      await fillWorlds(app, COUNTS.dWorlds, 100);
+    } else {
+      await app.takeSnapshot(await fillOneWorld(app, COUNTS.c, 100));
+    }
+  });
+}
+
 function freshDb(): string {
   serial += 1;
   return `lib-${String(serial)}-${String(Date.now())}`;
@@ -67,9 +86,6 @@ function freshDb(): string {
  */
 export function libraryWorkloads(durability: Durability): Workload[] {
   const recorder = `indexeddb-${durability}`;
-  const oneWorld = (app: Worlds): Promise<void> =>
-    fillOneWorld(app, COUNTS.c, 100).then((id) => app.takeSnapshot(id));
-  const worlds = (app: Worlds): Promise<void> => fillWorlds(app, COUNTS.dWorlds, 100).then(() => undefined);
   const worldId = async (app: Worlds): Promise<string> => {
     const [first] = await app.log.select(1, 1);
     return first?.originatorId ?? '';
@@ -80,7 +96,7 @@ export function libraryWorkloads(durability: Durability): Workload[] {
     unit: 'ms/get',
     description: `repository.get of a World of ${String(COUNTS.c)} events${workload === 'c2' ? ', snapshot at the last' : ''}`,
     async prepare(): Promise<Timed> {
-      const dbName = await prefilled(`one-world-${durability}`, durability, oneWorld);
+      const dbName = await readDatabase('one-world');
       const app = await appOver(dbName, durability, workload === 'c2');
       const id = await worldId(app);
       return {
@@ -138,7 +154,7 @@ export function libraryWorkloads(durability: Durability): Workload[] {
       unit: 'notifications/s',
       description: `${String(COUNTS.dWorlds * 100)} notifications through log.section, following nextId`,
       async prepare(): Promise<Timed> {
-        const app = await appOver(await prefilled(`worlds-${durability}`, durability, worlds), durability);
+        const app = await appOver(await readDatabase('worlds'), durability);
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {
@@ -159,7 +175,7 @@ export function libraryWorkloads(durability: Durability): Workload[] {
       unit: 'notifications/s',
       description: `${String(COUNTS.dWorlds * 100)} notifications through log.select, each toDomainEvent`,
       async prepare(): Promise<Timed> {
-        const app = await appOver(await prefilled(`worlds-${durability}`, durability, worlds), durability);
+        const app = await appOver(await readDatabase('worlds'), durability);
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {

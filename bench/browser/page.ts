@@ -19,7 +19,7 @@ export interface BenchPage {
   list(): { workload: string; recorder: string; description: string }[];
   run(workload: string, recorders: string[]): Promise<Result[]>;
   sections(total: number): Promise<Scaled[]>;
-  snapshotGets(events: number): Promise<Scaled>;
+  snapshotGets(events: number): Promise<Scaled[]>;
 }
 
 /**

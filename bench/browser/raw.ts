@@ -10,6 +10,7 @@ import { v4 as uuid4 } from 'uuid';
 import type { Timed, Workload } from '../harness.js';
 import { WHAT } from '../workloads/worlds.js';
 import { COUNTS, type Durability } from './counts.js';
+import { readDatabase } from './library.js';
 
 const APP = 'Worlds';
 const encoder = new TextEncoder();
@@ -90,20 +91,10 @@ async function fresh(): Promise<IDBPDatabase> {
   return open;
 }
 
-const filled = new Map<string, string>();
-
-/** Opens a database filled once per key (outside any timer), for the read workloads. */
-async function prefilled(key: string, fill: (db: IDBPDatabase) => Promise<void>): Promise<IDBPDatabase> {
+/** Opens the database a library read workload reads (filled once, outside any timer). */
+async function sameRecords(kind: 'one-world' | 'worlds'): Promise<IDBPDatabase> {
   open?.close();
-  let name = filled.get(key);
-  if (name === undefined) {
-    name = `raw-${key}-${String(Date.now())}`;
-    const db = await openRaw(name);
-    await fill(db);
-    db.close();
-    filled.set(key, name);
-  }
-  open = await openRaw(name);
+  open = await openRaw(await readDatabase(kind));
   return open;
 }
 
@@ -115,39 +106,6 @@ async function prefilled(key: string, fill: (db: IDBPDatabase) => Promise<void>)
  */
 export function rawWorkloads(durability: Durability): Workload[] {
   const recorder = `raw-idb-${durability}`;
-  const oneWorld = `one-world-${durability}`;
-  const worlds = `worlds-${durability}`;
-  const fillOne = async (db: IDBPDatabase): Promise<void> => {
-    const id = uuid4();
-    for (let v = 1; v <= COUNTS.c; v += 100) {
-      await save(
-        db,
-        Array.from({ length: 100 }, (_, k) => row(id, v + k)),
-        durability,
-      );
-    }
-    // The snapshot at the last version, as c2 reads it.
-    const state = encoder.encode(
-      JSON.stringify({ timestamp: isoDate(new Date()), history: Array(COUNTS.c - 1).fill(WHAT) }),
-    );
-    await db.add('snapshots', {
-      application_name: APP,
-      originator_id: id,
-      originator_version: COUNTS.c,
-      topic: 'World',
-      state,
-    });
-  };
-  const fillWorlds = async (db: IDBPDatabase): Promise<void> => {
-    for (let w = 0; w < COUNTS.dWorlds; w++) {
-      const id = uuid4();
-      await save(
-        db,
-        Array.from({ length: 100 }, (_, k) => row(id, k + 1)),
-        durability,
-      );
-    }
-  };
   const worldId = async (db: IDBPDatabase): Promise<string> => {
     const first = (await db.getFromIndex('stored_events', 'notifications', [APP, 1])) as Row;
     return first.originator_id;
@@ -191,7 +149,7 @@ export function rawWorkloads(durability: Durability): Workload[] {
       unit: 'ms/get',
       description: `getAll of ${String(COUNTS.c)} rows by key range, decode and fold`,
       async prepare(): Promise<Timed> {
-        const db = await prefilled(oneWorld, fillOne);
+        const db = await sameRecords('one-world');
         const id = await worldId(db);
         return {
           operations: COUNTS.c1Gets,
@@ -218,7 +176,7 @@ export function rawWorkloads(durability: Durability): Workload[] {
       unit: 'ms/get',
       description: 'latest snapshot by reverse cursor, decode, then the rows after it',
       async prepare(): Promise<Timed> {
-        const db = await prefilled(oneWorld, fillOne);
+        const db = await sameRecords('one-world');
         const id = await worldId(db);
         return {
           operations: COUNTS.c2Gets,
@@ -230,7 +188,9 @@ export function rawWorkloads(durability: Durability): Workload[] {
                 'prev',
               );
               const snapshot = cursor?.value as Row;
-              const state = JSON.parse(decoder.decode(snapshot.state)) as { history: string[] };
+              const { state } = JSON.parse(decoder.decode(snapshot.state)) as {
+                state: { history: string[] };
+              };
               const after = (await db.getAll(
                 'stored_events',
                 IDBKeyRange.bound([APP, id, snapshot.originator_version], [APP, id, Infinity], true),
@@ -247,7 +207,7 @@ export function rawWorkloads(durability: Durability): Workload[] {
       unit: 'notifications/s',
       description: `${String(COUNTS.dWorlds * 100)} rows read 100 at a time by index key range`,
       async prepare(): Promise<Timed> {
-        const db = await prefilled(worlds, fillWorlds);
+        const db = await sameRecords('worlds');
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {
@@ -274,7 +234,7 @@ export function rawWorkloads(durability: Durability): Workload[] {
       unit: 'notifications/s',
       description: `${String(COUNTS.dWorlds * 100)} rows read 100 at a time, each decoded`,
       async prepare(): Promise<Timed> {
-        const db = await prefilled(worlds, fillWorlds);
+        const db = await sameRecords('worlds');
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {

@@ -73,6 +73,7 @@ const context = await chromium.launchPersistentContext(profile, {
   args: CHROMIUM_ARGS,
 });
 const started = performance.now();
+const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const results: (Result | Scaled)[] = [];
 let runtime = '';
 let onDisk = 0;
@@ -106,7 +107,7 @@ try {
     results.push(...measured);
     for (const [i, result] of measured.entries()) {
       console.log(
-        `  ${workload.padEnd(3)} ${result.recorder.padEnd(18)} ${formatFigure(result.median).padStart(7)} ${result.unit}   ${rows[i]?.description ?? ''}`,
+        `  ${workload.padEnd(3)} ${result.recorder.padEnd(18)} ${formatFigure(result.median).padStart(7)} ${result.unit}   ${rows[i]?.description ?? ''} (at ${elapsed()})`,
       );
     }
   }
@@ -117,15 +118,17 @@ try {
         total,
       );
       results.push(...rows);
-      for (const r of rows) console.log(`  ${r.workload}: ${r.median.toFixed(3)} ${r.unit}`);
+      for (const r of rows)
+        console.log(`  ${r.workload}: ${r.median.toFixed(3)} ${r.unit} (at ${elapsed()})`);
     }
     for (const events of [1_000, 10_000, 50_000]) {
-      const row = await page.evaluate(
+      const rows = await page.evaluate(
         (n) => (globalThis as unknown as { bench: BenchPage }).bench.snapshotGets(n),
         events,
       );
-      results.push(row);
-      console.log(`  ${row.workload}: ${row.median.toFixed(3)} ${row.unit}`);
+      results.push(...rows);
+      for (const r of rows)
+        console.log(`  ${r.workload}: ${r.median.toFixed(3)} ${r.unit} (at ${elapsed()})`);
     }
   }
   onDisk = sizeOf(join(profile, 'Default', 'IndexedDB'));
