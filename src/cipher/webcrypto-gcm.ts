@@ -14,14 +14,24 @@ const ALGORITHM = { name: 'AES-GCM' } as const;
  *
  * @param raw - 16, 24 or 32 bytes
  * @returns the non-extractable key
- * @throws {@link CipherError} when the runtime refuses the key (Chromium has no AES-192)
+ * @throws {@link CipherError} when the runtime has no WebCrypto, or refuses the key (Chromium
+ *   has no AES-192)
  */
 export async function importAesGcmKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  try {
-    return await crypto.subtle.importKey('raw', raw, ALGORITHM, false, ['encrypt', 'decrypt']);
-  } catch (error) {
+  // Typed as always there, but a browser page outside a secure context has no crypto.subtle.
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (subtle === undefined) {
     throw new CipherError(
-      `cipher: this runtime's WebCrypto refuses a ${String(raw.length * 8)}-bit AES-GCM key (Chromium has no AES-192); use a 16 or 32 byte key, or NobleAesGcmCipher`,
+      'cipher: this runtime has no WebCrypto (crypto.subtle); a browser has it only in a secure context (https or localhost); or use NobleAesGcmCipher',
+    );
+  }
+  try {
+    return await subtle.importKey('raw', raw, ALGORITHM, false, ['encrypt', 'decrypt']);
+  } catch (error) {
+    const hint =
+      raw.length === 24 ? ' (Chromium has no AES-192); use a 16 or 32 byte key, or NobleAesGcmCipher' : '';
+    throw new CipherError(
+      `cipher: this runtime's WebCrypto refuses a ${String(raw.length * 8)}-bit AES-GCM key${hint}`,
       { cause: error },
     );
   }

@@ -1,8 +1,8 @@
 import { format, inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AesGcmCipher } from '../../src/cipher/index.js';
 import { NobleAesGcmCipher } from '../../src/cipher/noble.js';
-import { fromBase64 } from '../../src/index.js';
+import { CipherError, fromBase64 } from '../../src/index.js';
 import { describeCodecs } from './cipher.suite.js';
 import { hex } from './support.js';
 
@@ -27,5 +27,25 @@ describe('ciphers in Node’s util.inspect', () => {
         expect(text).not.toContain(hex(fromBase64(key)));
       }
     }
+  });
+});
+
+describe('AesGcmCipher where crypto.subtle is missing', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('fails at first use with a CipherError that names the cause and the other cipher', async () => {
+    // A browser page outside a secure context has crypto.getRandomValues but no crypto.subtle.
+    const key = AesGcmCipher.createKey(32);
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    const cipher = new AesGcmCipher(key);
+    await expect(cipher.encrypt(new Uint8Array(1))).rejects.toThrow(CipherError);
+    await expect(cipher.encrypt(new Uint8Array(1))).rejects.toThrow(/secure context.*NobleAesGcmCipher/);
+    // The noble cipher needs only getRandomValues.
+    const noble = new NobleAesGcmCipher(key);
+    expect(await noble.decrypt(await noble.encrypt(new Uint8Array([1, 2, 3])))).toEqual(
+      new Uint8Array([1, 2, 3]),
+    );
   });
 });
