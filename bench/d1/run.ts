@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -49,6 +49,8 @@ const mf = new Miniflare({
   d1Persist: persist,
 });
 
+// The machine's load when the run starts: the figures are only as quiet as the machine.
+const loadAtStart = loadavg()[0] ?? 0;
 const started = performance.now();
 const results: D1Result[] = [];
 try {
@@ -60,7 +62,8 @@ try {
   const chosen = names.length === 0 ? list : list.filter((w) => names.includes(w.workload));
   if (chosen.length === 0) throw new Error(`bench:d1: no workload named ${names.join(', ')}`);
   console.log(
-    'eventsourcing D1 benchmarks inside workerd (Miniflare, local SQLite files): 1 warm-up + 5 timed runs, library and raw alternating, medians',
+    'eventsourcing D1 benchmarks inside workerd (Miniflare, local SQLite files): 1 warm-up + 5 timed runs, library and raw alternating, medians; load average ' +
+      loadAtStart.toFixed(1),
   );
   for (const workload of [...new Set(chosen.map((w) => w.workload))]) {
     const response = await mf.dispatchFetch(`http://bench/run?workload=${encodeURIComponent(workload)}`);
@@ -115,7 +118,7 @@ console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
 const file = out ?? (names.length === 0 ? join(here, '..', 'results', 'latest-d1.json') : undefined);
 if (file !== undefined) {
-  const runtime = `workerd via miniflare ${(createRequire(import.meta.url)('miniflare/package.json') as { version: string }).version}, local SQLite files; node ${process.version} ${process.platform} ${process.arch}, ${String(cpus().length)} cpus`;
+  const runtime = `workerd via miniflare ${(createRequire(import.meta.url)('miniflare/package.json') as { version: string }).version}, local SQLite files; node ${process.version} ${process.platform} ${process.arch}, ${String(cpus().length)} cpus, load average ${loadAtStart.toFixed(1)} at start`;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ runtime, results }, null, 2) + '\n');
   console.log(`wrote ${file}`);
