@@ -75,7 +75,7 @@ export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, AnyTranscoding>();
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
     const t = transcoding as unknown as AnyTranscoding;
