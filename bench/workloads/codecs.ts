@@ -137,6 +137,12 @@ export const codecWorkloads: readonly Workload[] = [
     () => chain(bareZlib(), bareWebCrypto()),
     { a: PYTHON_A_ZLIB_AES, d3: PYTHON_D3_ZLIB_AES },
   ),
+  // WebCrypto calls overlap when a selection is decoded at once with toDomainEvents.
+  selectAndDecode(
+    'd3-batch-zlib-aes',
+    { compressor: new ZlibCompressor(), cipher: new AesGcmCipher(KEY) },
+    { batch: true, baseline: 'd3-zlib-aes', python: PYTHON_D3_ZLIB_AES },
+  ),
   ...pair(
     'zlib-noble',
     { compressor: new ZlibCompressor(), cipher: new NobleAesGcmCipher(KEY) },
