@@ -199,16 +199,18 @@ export function timesBetter(unit: Unit, a: number, b: number): number {
 }
 
 /**
- * Lays out results as a table: each library row with its median, its cost against the same-run
- * bare loop of the same workload (`raw-memory`: how many times slower the library is), and how
- * many times faster than the Python original it is. Bare-loop rows follow their workload.
+ * Lays out results as a table: each library row with its median, the spread of its runs, its
+ * time against the same-run bare loop of its workload (`raw-memory`; 1.50x: the library takes
+ * half as long again), and its speed against the Python original (3.0x: three times as fast).
  *
  * @param results - the results
  * @param workloads - the workloads measured (for Python figures)
  * @returns the table, one string per line
  */
 export function table(results: readonly Result[], workloads: readonly Workload[]): string[] {
-  const rows: string[][] = [['workload', 'recorder', 'median', 'unit', 'runs', 'vs bare', 'vs Python']];
+  const rows: string[][] = [
+    ['workload', 'recorder', 'median', 'unit', 'runs', 'time vs bare', 'speed vs Python'],
+  ];
   for (const r of results) {
     const spec = workloads.find((w) => w.workload === r.workload && w.recorder === r.recorder);
     const baseline = spec?.baseline ?? r.workload;
@@ -221,7 +223,7 @@ export function table(results: readonly Result[], workloads: readonly Workload[]
       formatFigure(r.median),
       r.unit,
       spread,
-      bare === undefined ? '' : `${timesBetter(r.unit, bare.median, r.median).toFixed(2)}x slower`,
+      bare === undefined ? '' : `${timesBetter(r.unit, bare.median, r.median).toFixed(2)}x`,
       python === undefined
         ? ''
         : `${timesBetter(r.unit, r.median, python).toFixed(1)}x (${formatFigure(python)})`,
