@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.js';
 import { formatFigure, timesBetter, type Result, type Unit } from '../harness.js';
 import { SCALED } from './counts.js';
 import type { BenchPage } from './page.js';
@@ -32,18 +33,6 @@ const out =
       ? join(here, '..', 'results', 'latest-browser.json')
       : undefined
     : args[outIndex + 1];
-
-// The flags of the project's Chromium (TOOLCHAIN.md).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 const bundle = await build({
   entryPoints: [join(here, 'page.ts')],
@@ -68,9 +57,9 @@ const port = typeof address === 'object' && address !== null ? address.port : 0;
 
 const profile = mkdtempSync(join(tmpdir(), 'eventsourcing-bench-browser-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
-  args: CHROMIUM_ARGS,
+  args: [...CHROMIUM_ARGS],
 });
 const started = performance.now();
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;

@@ -10,21 +10,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results/demo');
 const SITE = join(OUT, 'site');
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
@@ -136,9 +127,9 @@ beforeAll(async () => {
   );
   await waitForServer(url);
   const launched = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   // One context: its pages share IndexedDB and BroadcastChannel, like tabs, and keep them
   // across reloads. Reduced motion skips the replay's pauses.
