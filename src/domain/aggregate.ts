@@ -56,9 +56,9 @@ export abstract class Aggregate {
   /** The version of the aggregate: the version of the last event applied to it. */
   readonly version: number = 0;
   /** The timestamp of the created event. */
-  readonly createdOn: Date = new Date(0);
+  declare readonly createdOn: Date;
   /** The timestamp of the last event applied. */
-  readonly modifiedOn: Date = new Date(0);
+  declare readonly modifiedOn: Date;
   /** Events triggered but not yet collected (a symbol key: never part of a snapshot). */
   private [PENDING]: AggregateEvent[] = [];
 
