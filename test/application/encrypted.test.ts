@@ -10,6 +10,7 @@ import { CipherError, RecordConflictError, memory, type Cipher, type StoredEvent
 import { SomethingHappened, World, Worlds } from '../../examples/world.js';
 import { Wiki } from '../../examples/wiki.js';
 import { mappedVectors } from '../cipher/vectors.js';
+import { worldWithHistory } from '../support/worlds.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -22,14 +23,6 @@ function holds(bytes: Uint8Array, text: string): boolean {
     return true;
   }
   return false;
-}
-
-async function worldWithHistory(app: Worlds): Promise<string> {
-  const worldId = await app.createWorld();
-  await app.makeItSo(worldId, 'dinosaurs');
-  await app.makeItSo(worldId, 'trucks');
-  await app.makeItSo(worldId, 'internet');
-  return worldId;
 }
 
 const CIPHERS: [string, (key: string) => Cipher][] = [

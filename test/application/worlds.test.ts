@@ -4,14 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Notification, memory } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
-
-async function worldWithHistory(app: Worlds): Promise<string> {
-  const worldId = await app.createWorld();
-  await app.makeItSo(worldId, 'dinosaurs');
-  await app.makeItSo(worldId, 'trucks');
-  await app.makeItSo(worldId, 'internet');
-  return worldId;
-}
+import { worldWithHistory } from '../support/worlds.js';
 
 describe('Worlds (the seed basic example)', () => {
   it('records the history of a world', async () => {

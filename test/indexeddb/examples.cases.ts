@@ -13,6 +13,7 @@ import {
   type ApplicationConfig,
 } from '../../src/index.js';
 import { indexedDb } from '../../src/indexeddb/index.js';
+import { worldWithHistory } from '../support/worlds.js';
 
 /** The codecs to configure the applications with, if any. */
 export type Codecs = () => Pick<ApplicationConfig, 'cipher' | 'compressor'>;
@@ -41,14 +42,6 @@ export function describeIndexedDbExamples(label: string, codecs: Codecs = () => 
       const app = new Worlds({ persistence: indexedDb({ dbName }), ...codecs(), ...config });
       apps.push(app);
       return app;
-    }
-
-    async function worldWithHistory(app: Worlds): Promise<string> {
-      const worldId = await app.createWorld();
-      await app.makeItSo(worldId, 'dinosaurs');
-      await app.makeItSo(worldId, 'trucks');
-      await app.makeItSo(worldId, 'internet');
-      return worldId;
     }
 
     it('records the history of a world and gets it at each version', async () => {
