@@ -42,6 +42,9 @@ export interface Transcoding<T = unknown, D = unknown> {
 
 type AnyTranscoding = Transcoding;
 
+/** The size of the slabs small states are encoded into. */
+const SLAB_BYTES = 16_384;
+
 /** Encodes values to bytes and back. */
 export interface Transcoder {
   /**
@@ -54,7 +57,8 @@ export interface Transcoder {
    * Encodes a value as bytes.
    *
    * @param value - the value
-   * @returns the bytes
+   * @returns the bytes; possibly a view of a larger buffer (mind `byteOffset` when passing
+   *   its `.buffer` on), never shared with another result
    */
   encode(value: unknown): Uint8Array;
   /**
@@ -75,6 +79,8 @@ export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, AnyTranscoding>();
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
+  #slab = new Uint8Array(SLAB_BYTES);
+  #offset = 0;
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
@@ -84,7 +90,19 @@ export class JsonTranscoder implements Transcoder {
   }
 
   encode(value: unknown): Uint8Array {
-    return this.#encoder.encode(JSON.stringify(this.encodeValue(value)));
+    const json = JSON.stringify(this.encodeValue(value));
+    // A buffer of its own costs an event more than its JSON does, so small states are views
+    // of a shared slab, as Node's Buffer pool does it (UTF-8 takes at most 3 bytes a unit).
+    const most = json.length * 3;
+    if (most > SLAB_BYTES / 8) return this.#encoder.encode(json);
+    if (this.#offset + most > SLAB_BYTES) {
+      this.#slab = new Uint8Array(SLAB_BYTES);
+      this.#offset = 0;
+    }
+    const start = this.#offset;
+    const { written } = this.#encoder.encodeInto(json, this.#slab.subarray(start));
+    this.#offset = start + written;
+    return this.#slab.subarray(start, this.#offset);
   }
 
   decode(data: Uint8Array): unknown {

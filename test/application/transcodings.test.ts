@@ -8,6 +8,7 @@ import {
   AggregateCreated,
   AggregateEvent,
   Application,
+  DateAsIso as DateTimeAsIso,
   TranscodingError,
   type Transcoder,
   type Transcoding,
@@ -167,6 +168,48 @@ describe('custom transcodings (the seed example)', () => {
     const zulu = decode('{"_type_":"datetime_iso","_data_":"2021-11-27T13:14:01Z"}') as Date;
     expect(zulu.toISOString()).toBe('2021-11-27T13:14:01.000Z');
     expect(() => decode('{"_type_":"datetime_iso","_data_":"yesterday"}')).toThrow(TranscodingError);
+  });
+
+  it('writes every date as toISOString would, with +00:00, across days, years and epochs', () => {
+    const dates = new DateTimeAsIso();
+    const expected = (date: Date) => date.toISOString().slice(0, -1) + '+00:00';
+    // The encoder keeps the date part of the last day it wrote: go back and forth across days.
+    const times = [
+      0,
+      -1,
+      1,
+      86_399_999,
+      86_400_000,
+      -86_400_000,
+      -86_400_001,
+      Date.UTC(2026, 10, 27, 23, 59, 59, 999),
+      Date.UTC(2026, 10, 28),
+      Date.UTC(2026, 10, 27, 9, 5, 7, 45),
+      Date.UTC(1969, 11, 31, 23, 0, 0, 5),
+      Date.UTC(-200, 0, 1, 1, 2, 3, 4),
+      Date.UTC(12_000, 5, 6, 7, 8, 9, 10),
+      Date.UTC(2024, 1, 29, 12),
+    ];
+    for (let i = 0; i < 2_000; i++) times.push(Math.round((Math.random() - 0.3) * 4e12));
+    for (const time of times) {
+      const date = new Date(time);
+      expect(dates.encode(date)).toBe(expected(date));
+      expect(dates.decode(dates.encode(date)).getTime()).toBe(time);
+    }
+    expect(() => dates.encode(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('encodes long and non-ASCII text beyond its reusable buffer, and each result is its own', () => {
+    const app = new MyApplication();
+    const long = 'ü🦕x'.repeat(40_000);
+    const first = app.transcoder.encode({ what: long });
+    const second = app.transcoder.encode({ what: 'short' });
+    expect(app.transcoder.decode(first)).toEqual({ what: long });
+    expect(new TextDecoder().decode(second)).toBe('{"what":"short"}');
+    // Results never share memory: writing into one cannot change another.
+    const third = app.transcoder.encode({ what: 'other' });
+    second.fill(0);
+    expect(new TextDecoder().decode(third)).toBe('{"what":"other"}');
   });
 
   it('keeps non-ASCII text as UTF-8, not escaped', () => {

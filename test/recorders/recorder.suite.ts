@@ -109,6 +109,21 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(empty?.state.length).toBe(0);
     });
 
+    it('stores a state that is a view of a larger buffer as exactly the bytes it views', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      // The transcoder hands out views of a shared slab: only the viewed bytes are the state.
+      const slab = Uint8Array.from({ length: 64 }, (_, i) => i);
+      await recorder.insertEvents([
+        { ...stored(id, 1), state: slab.subarray(10, 14) },
+        { ...stored(id, 2), state: slab.subarray(14, 14) },
+      ]);
+      const events = await recorder.selectEvents(id);
+      expect(events.map((e) => Array.from(e.state))).toEqual([[10, 11, 12, 13], []]);
+      const notifications = await recorder.selectNotifications(1, 10);
+      expect(notifications.map((n) => Array.from(n.state))).toEqual([[10, 11, 12, 13], []]);
+    });
+
     it('selects events with gt, lte, desc and limit', async () => {
       const recorder = await applicationRecorder();
       const id = newId();
