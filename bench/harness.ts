@@ -104,8 +104,9 @@ export function higherIsBetter(unit: Unit): boolean {
 
 /**
  * Runs a workload: one untimed warm-up run, then {@link TIMED_RUNS} timed runs, each on a
- * freshly prepared application. Garbage is collected before each run when the runtime exposes
- * `gc` (Node with `--expose-gc`), so one run's garbage is not charged to the next.
+ * freshly prepared application. No garbage collection is forced between runs: in V8 a forced
+ * full collection discards the optimised code of everything the last run touched ("weak
+ * objects" deoptimisations), so each run would measure the engine warming up again.
  *
  * @param workload - the workload
  * @param runs - the number of timed runs
@@ -115,7 +116,6 @@ export async function measure(workload: Workload, runs = TIMED_RUNS): Promise<Re
   const figures: number[] = [];
   for (let i = -1; i < runs; i++) {
     const timed = await workload.prepare();
-    collectGarbage();
     const started = performance.now();
     await timed.run();
     const ms = performance.now() - started;
@@ -149,7 +149,6 @@ export async function measureInterleaved(
     for (let w = 0; w < workloads.length; w++) {
       const workload = workloads[w] as Workload;
       const timed = await workload.prepare();
-      collectGarbage();
       const started = performance.now();
       await timed.run();
       const ms = performance.now() - started;
@@ -166,10 +165,6 @@ export async function measureInterleaved(
       runs: runsOf,
     };
   });
-}
-
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /**

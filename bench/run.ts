@@ -15,17 +15,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { measureInterleaved, table, type Result, type ResultsDocument, type Workload } from './harness.js';
 import { codecWorkloads } from './workloads/codecs.js';
 import { coreWorkloads } from './workloads/core.js';
-
-/** Exposes `gc` so the harness can collect garbage between runs (no flag on the command line). */
-function exposeGc(): void {
-  setFlagsFromString('--expose-gc');
-  (globalThis as { gc?: unknown }).gc = runInNewContext('gc') as unknown;
-}
 
 function parseArgs(argv: readonly string[]): { names: string[]; out: string | undefined } {
   const names: string[] = [];
@@ -44,7 +36,6 @@ const all = [...coreWorkloads, ...codecWorkloads];
 const chosen = names.length === 0 ? all : all.filter((w) => names.includes(w.workload));
 if (chosen.length === 0) throw new Error(`bench: no workload named ${names.join(', ')}`);
 
-exposeGc();
 const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${String(cpus().length)} cpus`;
 console.log(`eventsourcing benchmarks, ${runtime}: 1 warm-up + 5 timed runs each, medians`);
 /** Groups workloads by the bare loop they are compared with, in order of first appearance. */
