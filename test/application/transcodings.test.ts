@@ -212,6 +212,47 @@ describe('custom transcodings (the seed example)', () => {
     expect(new TextDecoder().decode(third)).toBe('{"what":"other"}');
   });
 
+  it('writes what JSON.stringify writes for the transcoded value, for any nesting of JSON values', () => {
+    const app = new MyApplication();
+    const texts = [
+      '',
+      'plain',
+      'quote " and \\ backslash',
+      'new\nline\ttab\u0000nul\u001f',
+      'é ü 漢字',
+      '🦕',
+      '\ud800 lone',
+      'x\udc00',
+      '\u2028\u2029',
+    ];
+    const numbers = [0, -0, 1, -1.5, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.NaN, Infinity, -Infinity];
+    const leaves: unknown[] = [...texts, ...numbers, true, false, null, undefined];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const value = (depth: number): unknown => {
+      const kind = depth > 3 ? 0 : random(3);
+      if (kind === 0) return leaves[random(leaves.length)];
+      if (kind === 1) return Array.from({ length: random(4) }, () => value(depth + 1));
+      const record: Record<string, unknown> = {};
+      for (let i = random(4); i > 0; i--) record[texts[random(texts.length)] ?? 'k'] = value(depth + 1);
+      return record;
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = { root: value(0), list: [value(1), value(1)] };
+      expect(new TextDecoder().decode(app.transcoder.encode(v))).toBe(JSON.stringify(v));
+    }
+    // A custom value inside the same shapes is its _type_/_data_ object.
+    const when = new Date('2026-11-27T13:14:01.123Z');
+    expect(new TextDecoder().decode(app.transcoder.encode({ a: [undefined, { when }], b: undefined }))).toBe(
+      '{"a":[null,{"when":{"_type_":"datetime_iso","_data_":"2026-11-27T13:14:01.123+00:00"}}]}',
+    );
+    expect(() => app.transcoder.encode({ f: () => 1 })).toThrow(TranscodingError);
+    expect(() => app.transcoder.encode({ s: Symbol('s') })).toThrow(TranscodingError);
+  });
+
   it('keeps non-ASCII text as UTF-8, not escaped', () => {
     const app = new MyApplication();
     const bytes = app.transcoder.encode({ what: 'dinosaurs 🦕 ü' });
