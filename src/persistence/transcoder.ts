@@ -54,6 +54,9 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/** The most object keys a transcoder keeps written as JSON (keys of maps-as-objects vary). */
+const MAX_KEYS = 1024;
+
 /** Encodes values to bytes and back. */
 export interface Transcoder {
   /**
@@ -86,6 +89,10 @@ export interface Transcoder {
  */
 export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, AnyTranscoding>();
+  /** The JSON that starts each registered type's `_type_`/`_data_` object, by type. */
+  readonly #prefixes = new Map<unknown, string>();
+  /** Object keys already written as JSON: an event class writes the same few keys each time. */
+  readonly #keys = new Map<string, string>();
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
   #slab = new Uint8Array(SLAB_BYTES);
@@ -95,6 +102,7 @@ export class JsonTranscoder implements Transcoder {
   register<T, D>(transcoding: Transcoding<T, D>): void {
     const t = transcoding as unknown as AnyTranscoding;
     this.#byType.set(t.type, t);
+    this.#prefixes.set(t.type, `{"_type_":${quote(t.name)},"_data_":`);
     this.#byName.set(t.name, t);
   }
 
@@ -159,7 +167,7 @@ export class JsonTranscoder implements Transcoder {
       const item = record[key];
       if (item === undefined) continue;
       if (json.length > 1) json += ',';
-      json += `${quote(key)}:${this.#write(item)}`;
+      json += `${this.#quoteKey(key)}:${this.#write(item)}`;
     }
     return `${json}}`;
   }
@@ -181,7 +189,16 @@ export class JsonTranscoder implements Transcoder {
         `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,
       );
     }
-    return `{"_type_":${quote(transcoding.name)},"_data_":${this.#write(transcoding.encode(value))}}`;
+    return `${this.#prefixes.get(type) as string}${this.#write(transcoding.encode(value))}}`;
+  }
+
+  #quoteKey(key: string): string {
+    let json = this.#keys.get(key);
+    if (json === undefined) {
+      json = quote(key);
+      if (this.#keys.size < MAX_KEYS) this.#keys.set(key, json);
+    }
+    return json;
   }
 
   /**
