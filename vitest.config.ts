@@ -16,6 +16,17 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundled up front: a dependency Vite discovers mid-run reloads the tests.
+        optimizeDeps: {
+          include: [
+            '@noble/ciphers/aes.js',
+            '@noble/ciphers/_polyval.js',
+            '@noble/ciphers/utils.js',
+            'fflate',
+            'idb',
+            'uuid',
+          ],
+        },
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],

@@ -58,6 +58,21 @@ export function toOriginalLayout(out: Uint8Array<ArrayBuffer>, sealed: Uint8Arra
   return out;
 }
 
+/**
+ * Checks that data is long enough to be AES-GCM output in the original layout, before any
+ * engine is called.
+ *
+ * @param data - the data to decrypt
+ * @throws {@link CipherError} when it is shorter than a nonce and a tag
+ */
+export function checkLength(data: Uint8Array): void {
+  if (data.length < MIN_LENGTH) {
+    throw new CipherError(
+      `cipher: cannot decrypt ${String(data.length)} bytes: AES-GCM data has at least ${String(MIN_LENGTH)} (nonce and tag); it is truncated or not encrypted`,
+    );
+  }
+}
+
 /** The parts of the original layout, as the engines want them. */
 export interface EngineInput {
   /** The nonce: a view of the input's first 12 bytes. */
@@ -74,11 +89,7 @@ export interface EngineInput {
  * @throws {@link CipherError} when the data is shorter than a nonce and a tag
  */
 export function fromOriginalLayout(data: Uint8Array): EngineInput {
-  if (data.length < MIN_LENGTH) {
-    throw new CipherError(
-      `cipher: cannot decrypt ${String(data.length)} bytes: AES-GCM data has at least ${String(MIN_LENGTH)} (nonce and tag); it is truncated or not encrypted`,
-    );
-  }
+  checkLength(data);
   const bytes = data as Uint8Array<ArrayBuffer>;
   const sealed = new Uint8Array(data.length - NONCE_LENGTH);
   sealed.set(bytes.subarray(MIN_LENGTH));

@@ -5,7 +5,7 @@
  */
 import type { Cipher } from '../persistence/codecs.js';
 import { INSPECT, algorithmName, createKey, decodeKey, type CipherDescription } from './key.js';
-import { nobleDecrypt, nobleEncrypt } from './noble-gcm.js';
+import { NobleGcm } from './noble-gcm.js';
 
 /**
  * Encrypts stored state with AES-GCM in JavaScript, through `@noble/ciphers`: the same output as
@@ -23,7 +23,9 @@ import { nobleDecrypt, nobleEncrypt } from './noble-gcm.js';
  * ```
  */
 export class NobleAesGcmCipher implements Cipher {
-  readonly #key: Uint8Array<ArrayBuffer>;
+  // The prepared key (round keys and GHASH tables), made once: never the raw key bytes.
+  readonly #gcm: NobleGcm;
+  readonly #keyLength: number;
 
   /**
    * Creates a cipher.
@@ -33,7 +35,10 @@ export class NobleAesGcmCipher implements Cipher {
    * @throws RangeError when the key does not decode to 16, 24 or 32 bytes
    */
   constructor(key: string) {
-    this.#key = decodeKey(key);
+    const bytes = decodeKey(key);
+    this.#gcm = new NobleGcm(bytes);
+    this.#keyLength = bytes.length;
+    bytes.fill(0);
   }
 
   /**
@@ -59,7 +64,7 @@ export class NobleAesGcmCipher implements Cipher {
    * @throws {@link CipherError} when the engine fails
    */
   async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
-    return nobleEncrypt(this.#key, plaintext);
+    return this.#gcm.encrypt(plaintext);
   }
 
   /**
@@ -71,7 +76,7 @@ export class NobleAesGcmCipher implements Cipher {
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */
   async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
-    return nobleDecrypt(this.#key, ciphertext);
+    return this.#gcm.decrypt(ciphertext);
   }
 
   /**
@@ -80,7 +85,7 @@ export class NobleAesGcmCipher implements Cipher {
    * @returns for example `NobleAesGcmCipher(AES-256-GCM)`
    */
   toString(): string {
-    return `NobleAesGcmCipher(${algorithmName(this.#key.length)})`;
+    return `NobleAesGcmCipher(${algorithmName(this.#keyLength)})`;
   }
 
   /**
@@ -89,7 +94,7 @@ export class NobleAesGcmCipher implements Cipher {
    * @returns the class and algorithm
    */
   toJSON(): CipherDescription {
-    return { cipher: 'NobleAesGcmCipher', algorithm: algorithmName(this.#key.length) };
+    return { cipher: 'NobleAesGcmCipher', algorithm: algorithmName(this.#keyLength) };
   }
 
   /**

@@ -27,9 +27,10 @@ async function bundle(entry: string): Promise<string> {
     .join('\n');
 }
 
-// Strings each engine keeps through minification.
+// Strings each engine keeps through minification. The noble one comes from noble's own GHASH,
+// not from our code around it.
 const WEBCRYPTO = 'subtle';
-const NOBLE = 'invalid tag';
+const NOBLE = 'ghash: invalid window size';
 const FFLATE = 'invalid zlib data';
 
 describe('codec bundles', () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { AesGcmCipher } from '../../src/cipher/index.js';
 import { NobleAesGcmCipher } from '../../src/cipher/noble.js';
-import { nobleEncrypt } from '../../src/cipher/noble-gcm.js';
+import { NobleGcm } from '../../src/cipher/noble-gcm.js';
 import { importAesGcmKey, webCryptoEncrypt } from '../../src/cipher/webcrypto-gcm.js';
 import { ZlibCompressor } from '../../src/compressor/index.js';
 import { CipherError, EventSourcingError, fromBase64, toBase64 } from '../../src/index.js';
@@ -58,7 +58,8 @@ export function describeCodecs(runtime: string, options: CodecSuiteOptions): voi
       name: 'NobleAesGcmCipher',
       make: (key) => new NobleAesGcmCipher(key),
       createKey: (n) => NobleAesGcmCipher.createKey(n),
-      encryptWithNonce: async (key, plaintext, nonce) => nobleEncrypt(fromBase64(key), plaintext, nonce),
+      encryptWithNonce: async (key, plaintext, nonce) =>
+        new NobleGcm(fromBase64(key)).encrypt(plaintext, nonce),
       aes192: true,
     },
   ];
