@@ -76,7 +76,8 @@ export class ZlibCompressor implements Compressor {
    * @returns the zlib stream: header, deflate data, Adler-32 checksum
    */
   compress(data: Uint8Array): Uint8Array {
-    return zlibSync(data, { level: data.length < this.#storeBelow ? 0 : this.#level });
+    if (data.length < this.#storeBelow || this.#level === 0) return stored(data);
+    return zlibSync(data, { level: this.#level });
   }
 
   /**
@@ -117,6 +118,8 @@ export class ZlibCompressor implements Compressor {
   }
 
   #inflate(data: Uint8Array): Uint8Array {
+    const storedLength = storedBlockLength(data);
+    if (storedLength !== undefined) return data.slice(7, 7 + storedLength);
     if (data.length <= SCRATCH_INPUT_LIMIT) {
       const scratch = (this.#scratch ??= new Uint8Array(SCRATCH_SIZE));
       let inflated: Uint8Array | undefined;
@@ -132,4 +135,61 @@ export class ZlibCompressor implements Compressor {
     }
     return unzlibSync(data);
   }
+}
+
+/** The most bytes a stored deflate block holds. */
+const MAX_STORED_BLOCK = 0xffff;
+
+/**
+ * Writes data as a zlib stream of stored (not deflated) blocks: header `78 01`, blocks of up to
+ * 65,535 bytes, the Adler-32 checksum. It is what fflate writes at level 0, in one allocation
+ * instead of several, except where fflate is wrong: for a multiple of 65,535 bytes fflate adds
+ * an empty block after the final one, which Python's zlib rejects.
+ *
+ * @param data - the bytes
+ * @returns the zlib stream
+ */
+function stored(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / MAX_STORED_BLOCK));
+  const out = new Uint8Array(data.length + 2 + 5 * blocks + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let at = 2;
+  for (let block = 0; block < blocks; block++) {
+    const start = block * MAX_STORED_BLOCK;
+    const length = Math.min(MAX_STORED_BLOCK, data.length - start);
+    // The final-block bit, the stored type (zero bits), then the length and its complement.
+    out[at] = block === blocks - 1 ? 0x01 : 0x00;
+    out[at + 1] = length & 0xff;
+    out[at + 2] = length >>> 8;
+    out[at + 3] = ~length & 0xff;
+    out[at + 4] = (~length >>> 8) & 0xff;
+    out.set(data.subarray(start, start + length), at + 5);
+    at += 5 + length;
+  }
+  const checksum = adler32(data);
+  out[at] = checksum >>> 24;
+  out[at + 1] = (checksum >>> 16) & 0xff;
+  out[at + 2] = (checksum >>> 8) & 0xff;
+  out[at + 3] = checksum & 0xff;
+  return out;
+}
+
+/**
+ * Reads the framing of a zlib stream of one stored block, as {@link stored} writes data of up
+ * to 65,535 bytes.
+ *
+ * @param data - a zlib stream
+ * @returns the length of the stored data, or undefined when the stream is anything else
+ * @throws Error when the block's length, its complement and the stream's size disagree (fflate
+ *   does not check the complement; zlib does)
+ */
+function storedBlockLength(data: Uint8Array): number | undefined {
+  if (data[0] !== 0x78 || data[1] !== 0x01 || data[2] !== 0x01) return undefined;
+  const length = (data[3] ?? 0) | ((data[4] ?? 0) << 8);
+  const complement = (data[5] ?? 0) | ((data[6] ?? 0) << 8);
+  if (complement !== (~length & 0xffff) || data.length !== length + 11) {
+    throw new Error('invalid stored block lengths');
+  }
+  return length;
 }

@@ -1,6 +1,7 @@
 /**
  * The compressor's part of the codec suite.
  */
+import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ZlibCompressor } from '../../src/compressor/index.js';
 import { CompressorError, EventSourcingError } from '../../src/index.js';
@@ -66,6 +67,33 @@ export function describeCompressor(): void {
       const deflated = new ZlibCompressor({ storeBelow: 0 }).compress(short);
       expect(deflated[1]).toBe(0x9c);
       for (const bytes of [stored, deflated]) expect(new ZlibCompressor().decompress(bytes)).toEqual(short);
+    });
+
+    it('stores inputs as fflate does at level 0, byte for byte, except where fflate is wrong', () => {
+      const compressor = new ZlibCompressor({ level: 0 });
+      for (const length of [0, 1, 2, 100, 127, 128, 1000, 65_534, 65_536, 131_071]) {
+        const input = noise(length);
+        const compressed = compressor.compress(input);
+        expect(firstDifference(compressed, zlibSync(input, { level: 0 }))).toBe(-1);
+        expect(firstDifference(compressor.decompress(compressed), input)).toBe(-1);
+      }
+      // For multiples of 65,535 bytes fflate writes an empty block after the final one (Python
+      // rejects it); here the blocks end with the data: 2 + 5 per block + 4 bytes of framing.
+      for (const [length, blocks] of [
+        [65_535, 1],
+        [131_070, 2],
+      ] as const) {
+        const input = noise(length);
+        const compressed = compressor.compress(input);
+        expect(compressed.length).toBe(length + 6 + 5 * blocks);
+        expect(firstDifference(compressor.decompress(compressed), input)).toBe(-1);
+      }
+      // A changed bit in the framing, the data or the checksum of a stored stream is an error.
+      const compressed = compressor.compress(EVENT);
+      const end = compressed.length;
+      for (const index of [0, 1, 3, 4, 5, 6, 7, end - 5, end - 4, end - 1]) {
+        expect(() => compressor.decompress(flipBit(compressed, index))).toThrow(CompressorError);
+      }
     });
 
     it('decompresses what Python’s zlib.compress wrote, at every level', () => {
