@@ -24,6 +24,7 @@ import {
   type ResultsDocument,
   type Workload,
 } from './harness.js';
+import { PYTHON_WORKLOADS, pythonTable, runPythonBareLoops } from './python.js';
 import { codecWorkloads } from './workloads/codecs.js';
 import { coreWorkloads } from './workloads/core.js';
 
@@ -79,6 +80,17 @@ for (const group of comparisons(chosen)) {
 }
 console.log('');
 for (const line of table(results, ordered)) console.log(line);
+if (chosen.some((w) => PYTHON_WORKLOADS.includes(w.workload))) {
+  console.log('\nbare Python loops, same run (bench/python/bare_loops.py: the least the original does):');
+  const python = runPythonBareLoops();
+  if (typeof python === 'string') {
+    console.log(`  not run: ${python}`);
+  } else {
+    const wanted = python.filter((p) => chosen.some((w) => w.workload === p.workload));
+    results.push(...wanted);
+    for (const line of pythonTable(wanted, results)) console.log(line);
+  }
+}
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
 const file =
