@@ -132,7 +132,8 @@ export async function measure(workload: Workload, runs = TIMED_RUNS): Promise<Re
 
 /**
  * Runs workloads that are compared with each other (a library workload and its bare loop)
- * interleaved: every warm-up first, then round after round of one timed run of each, so that
+ * interleaved: every warm-up first, then round after round of one timed run of each (every
+ * other round in reverse order), so that
  * a change in the machine's load between runs reaches all of them alike. Each workload still
  * gets one warm-up and {@link TIMED_RUNS} timed runs, each on a freshly prepared application.
  *
@@ -146,7 +147,10 @@ export async function measureInterleaved(
 ): Promise<Result[]> {
   const figures = workloads.map((): number[] => []);
   for (let i = -1; i < runs; i++) {
-    for (let w = 0; w < workloads.length; w++) {
+    // Every other round in reverse order: with no forced collection between runs, a run pays
+    // for some of the garbage of the run before it, so each workload follows each other alike.
+    for (let k = 0; k < workloads.length; k++) {
+      const w = i % 2 === 0 ? k : workloads.length - 1 - k;
       const workload = workloads[w] as Workload;
       const timed = await workload.prepare();
       const started = performance.now();

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { formatFigure, timesBetter, type Result } from './harness.js';
 
-/** Debian's Python, which has PyCryptodome (`python3-pycryptodome`). */
+/** Debian's Python, which has PyCryptodome (`python3-pycryptodome`), as in the interop tests. */
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('python/bare_loops.py', import.meta.url));
 
@@ -20,10 +20,11 @@ export const PYTHON_WORKLOADS: readonly string[] = ['a', 'a-zlib-aes', 'd3', 'd3
 /**
  * Runs the bare Python loops.
  *
+ * @param runs - timed runs of each, after one warm-up
  * @returns their result rows (recorder `python-bare`), or why they could not run
  */
-export function runPythonBareLoops(): Result[] | string {
-  const run = spawnSync(PYTHON, [SCRIPT], { encoding: 'utf8', timeout: 300_000 });
+export function runPythonBareLoops(runs: number): Result[] | string {
+  const run = spawnSync(PYTHON, [SCRIPT, String(runs)], { encoding: 'utf8', timeout: 600_000 });
   if (run.error !== undefined) return `${PYTHON} did not run: ${run.error.message}`;
   if (run.status !== 0) return `${PYTHON} failed: ${run.stderr.trim().split('\n').pop() ?? ''}`;
   return (JSON.parse(run.stdout) as { results: Result[] }).results;

@@ -82,7 +82,7 @@ console.log('');
 for (const line of table(results, ordered)) console.log(line);
 if (chosen.some((w) => PYTHON_WORKLOADS.includes(w.workload))) {
   console.log('\nbare Python loops, same run (bench/python/bare_loops.py: the least the original does):');
-  const python = runPythonBareLoops();
+  const python = runPythonBareLoops(runs);
   if (typeof python === 'string') {
     console.log(`  not run: ${python}`);
   } else {

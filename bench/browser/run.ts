@@ -11,17 +11,16 @@
  * @module
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.js';
 import { formatFigure, timesBetter, type Result, type Unit } from '../harness.js';
 import { SCALED } from './counts.js';
 import type { BenchPage } from './page.js';
 import type { Scaled } from './scaling.js';
+import { servePage } from './serve.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -34,26 +33,7 @@ const out =
       : undefined
     : args[outIndex + 1];
 
-const bundle = await build({
-  entryPoints: [join(here, 'page.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'warning',
-});
-const script = bundle.outputFiles[0]?.text ?? '';
-const html =
-  '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script><body></body>';
-const server = createServer((request, response) => {
-  const js = request.url === '/page.js';
-  response.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' });
-  response.end(js ? script : html);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const address = server.address();
-const port = typeof address === 'object' && address !== null ? address.port : 0;
+const served = await servePage(join(here, 'page.ts'));
 
 const profile = mkdtempSync(join(tmpdir(), 'eventsourcing-bench-browser-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -71,7 +51,7 @@ try {
   page.on('pageerror', (error) => {
     console.error(`[pageerror] ${error.message}`);
   });
-  await page.goto(`http://127.0.0.1:${String(port)}/`);
+  await page.goto(served.url);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 15_000 });
   const version = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
   const load = loadavg()[0] ?? 0;
@@ -123,7 +103,7 @@ try {
   onDisk = sizeOf(join(profile, 'Default', 'IndexedDB'));
 } finally {
   await context.close();
-  server.close();
+  served.close();
   rmSync(profile, { recursive: true, force: true });
 }
 

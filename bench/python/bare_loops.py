@@ -6,9 +6,10 @@ original's AESCipher uses it), a uuid, a timestamp and a dict-and-list insert pe
 way in; decryption, decompression, JSON parsing and a datetime per notification on the way
 out. The original does all of this and more, so on the same machine it is no faster.
 
-Run with Debian's /usr/bin/python3 (python3-pycryptodome). Prints one JSON object:
-{"results": [{"workload", "recorder": "python-bare", "unit", "median", "runs"}]}, each with one
-warm-up and 5 timed runs, like `npm run bench`.
+Run with Debian's /usr/bin/python3 (python3-pycryptodome), optionally with the number of timed
+runs (5 by default). Prints one JSON object: {"results": [{"workload", "recorder":
+"python-bare", "unit", "median", "runs"}]}, each with one warm-up and the timed runs, like
+`npm run bench`.
 """
 
 import datetime
@@ -23,7 +24,7 @@ import zlib
 from Cryptodome.Cipher import AES
 
 KEY = os.urandom(32)
-RUNS = 5
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 
 def encrypt(data):

@@ -1,7 +1,7 @@
 /**
  * The original library's AES-GCM layout: nonce (12 bytes), then tag (16), then ciphertext.
- * WebCrypto and noble both take and give ciphertext then tag, so these helpers reorder.
- * Shared by both ciphers; it holds no engine code.
+ * WebCrypto takes and gives ciphertext then tag, so the cipher over it reorders with these
+ * helpers; both ciphers take their nonces and length checks from here. It holds no engine code.
  *
  * @module
  */

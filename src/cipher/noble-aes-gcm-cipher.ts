@@ -23,7 +23,8 @@ import { NobleGcm } from './noble-gcm.js';
  * ```
  */
 export class NobleAesGcmCipher implements Cipher {
-  // The prepared key (round keys and GHASH tables), made once: never the raw key bytes.
+  // The prepared key, made once: the round keys (whose first words are the key itself) and
+  // GHASH's tables. The decoded key bytes are zeroed after.
   readonly #gcm: NobleGcm;
   readonly #keyLength: number;
 

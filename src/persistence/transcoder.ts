@@ -42,9 +42,6 @@ export interface Transcoding<T = unknown, D = unknown> {
 
 type AnyTranscoding = Transcoding;
 
-/** The size of the slabs small states are encoded into. */
-const SLAB_BYTES = 16_384;
-
 /** Characters a JSON string cannot hold as they are: quote, backslash, controls, surrogates. */
 // eslint-disable-next-line no-control-regex -- the control characters are what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -54,8 +51,11 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-/** The most object keys a transcoder keeps written as JSON (keys of maps-as-objects vary). */
-const MAX_KEYS = 1024;
+/** The most top-level keys a transcoder keeps written as JSON. */
+const MAX_KEYS = 256;
+
+/** The key whose assignment replaces an object's prototype: never written, never read. */
+const PROTO_KEY = '__proto__';
 
 /** Encodes values to bytes and back. */
 export interface Transcoder {
@@ -69,8 +69,7 @@ export interface Transcoder {
    * Encodes a value as bytes.
    *
    * @param value - the value
-   * @returns the bytes; possibly a view of a larger buffer (mind `byteOffset` when passing
-   *   its `.buffer` on), never shared with another result
+   * @returns the bytes
    */
   encode(value: unknown): Uint8Array;
   /**
@@ -91,12 +90,13 @@ export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, AnyTranscoding>();
   /** The JSON that starts each registered type's `_type_`/`_data_` object, by type. */
   readonly #prefixes = new Map<unknown, string>();
-  /** Object keys already written as JSON: an event class writes the same few keys each time. */
+  /**
+   * Top-level keys already written as JSON: the field names of event classes, which repeat.
+   * Keys inside values are data (the keys of a map kept as an object) and are not kept.
+   */
   readonly #keys = new Map<string, string>();
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
-  #slab = new Uint8Array(SLAB_BYTES);
-  #offset = 0;
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
@@ -107,19 +107,9 @@ export class JsonTranscoder implements Transcoder {
   }
 
   encode(value: unknown): Uint8Array {
-    const json = this.#write(value);
-    // A buffer of its own costs an event more than its JSON does, so small states are views
-    // of a shared slab, as Node's Buffer pool does it (UTF-8 takes at most 3 bytes a unit).
-    const most = json.length * 3;
-    if (most > SLAB_BYTES / 8) return this.#encoder.encode(json);
-    if (this.#offset + most > SLAB_BYTES) {
-      this.#slab = new Uint8Array(SLAB_BYTES);
-      this.#offset = 0;
-    }
-    const start = this.#offset;
-    const { written } = this.#encoder.encodeInto(json, this.#slab.subarray(start));
-    this.#offset = start + written;
-    return this.#slab.subarray(start, this.#offset);
+    // Each state gets a buffer of its own: views of a shared buffer would carry other events'
+    // bytes wherever a state is structured-cloned or its `.buffer` is read.
+    return this.#encoder.encode(this.#writeTop(value));
   }
 
   decode(data: Uint8Array): unknown {
@@ -133,9 +123,29 @@ export class JsonTranscoder implements Transcoder {
   }
 
   /**
+   * Writes a value as compact JSON: {@link JsonTranscoder.#write}, with the keys of a top-level
+   * object kept for the next value.
+   *
+   * @param value - the value
+   * @returns the JSON
+   */
+  #writeTop(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return this.#write(value);
+    const type = (value as { constructor?: unknown }).constructor;
+    if (type === Object || type === undefined)
+      return this.#writeObject(value as Record<string, unknown>, true);
+    return this.#write(value);
+  }
+
+  /**
    * Writes a value as compact JSON, values of registered types as their `_type_`/`_data_`
    * objects: what `JSON.stringify` writes for the transcoded value (`undefined` is left out of
    * objects and is `null` elsewhere), in one pass, without building the transcoded copy.
+   *
+   * @param value - the value
+   * @returns the JSON
+   * @throws {@link TranscodingError} for a function, a symbol, a value of an unregistered type,
+   *   a `__proto__` key, or a transcoding that gives `undefined`
    */
   #write(value: unknown): string {
     switch (typeof value) {
@@ -152,7 +162,8 @@ export class JsonTranscoder implements Transcoder {
       case 'object': {
         if (value === null) return 'null';
         const type = (value as { constructor?: unknown }).constructor;
-        if (type === Object || type === undefined) return this.#writeObject(value as Record<string, unknown>);
+        if (type === Object || type === undefined)
+          return this.#writeObject(value as Record<string, unknown>, false);
         if (type === Array) return this.#writeArray(value as unknown[]);
         return this.#writeCustom(value, type);
       }
@@ -161,13 +172,14 @@ export class JsonTranscoder implements Transcoder {
     }
   }
 
-  #writeObject(record: Record<string, unknown>): string {
+  #writeObject(record: Record<string, unknown>, keepKeys: boolean): string {
     let json = '{';
     for (const key in record) {
       const item = record[key];
       if (item === undefined) continue;
+      if (key === PROTO_KEY) throw protoKeyError();
       if (json.length > 1) json += ',';
-      json += `${this.#quoteKey(key)}:${this.#write(item)}`;
+      json += `${keepKeys ? this.#quoteKey(key) : quote(key)}:${this.#write(item)}`;
     }
     return `${json}}`;
   }
@@ -189,7 +201,13 @@ export class JsonTranscoder implements Transcoder {
         `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,
       );
     }
-    return `${this.#prefixes.get(type) as string}${this.#write(transcoding.encode(value))}}`;
+    const data = transcoding.encode(value);
+    if (data === undefined) {
+      throw new TranscodingError(
+        `transcoder: transcoding '${transcoding.name}' gave undefined, which JSON cannot hold; return null instead`,
+      );
+    }
+    return `${this.#prefixes.get(type) as string}${this.#write(data)}}`;
   }
 
   #quoteKey(key: string): string {
@@ -220,6 +238,7 @@ export class JsonTranscoder implements Transcoder {
     const record = value as Record<string, unknown>;
     let keys = 0;
     for (const key in record) {
+      if (key === PROTO_KEY) throw protoKeyError();
       const item = record[key];
       if (typeof item === 'object' && item !== null) record[key] = this.#decodeValue(item);
       keys++;
@@ -235,4 +254,11 @@ export class JsonTranscoder implements Transcoder {
     }
     return record;
   }
+}
+
+/** The error for a `__proto__` key, which would replace the prototype of what it is copied to. */
+function protoKeyError(): TranscodingError {
+  return new TranscodingError(
+    "transcoder: an object has a '__proto__' key, which would replace the prototype of what it is copied into; it is neither written nor read",
+  );
 }

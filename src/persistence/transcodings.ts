@@ -7,6 +7,16 @@ import { TranscodingError } from '../errors.js';
 import { fromBase64, toBase64 } from './bytes.js';
 import type { Transcoding } from './transcoder.js';
 
+const MS_PER_DAY = 86_400_000;
+
+function pad2(n: number): string {
+  return n < 10 ? `0${String(n)}` : String(n);
+}
+
+function pad3(n: number): string {
+  return n < 10 ? `00${String(n)}` : n < 100 ? `0${String(n)}` : String(n);
+}
+
 /**
  * `Date` as ISO 8601 in the original's format (`2026-11-27T13:14:01.123+00:00`); reads `Z`
  * and the original's microseconds too (kept to the millisecond).
@@ -42,16 +52,6 @@ export class DateAsIso implements Transcoding<Date, string> {
     }
     return date;
   }
-}
-
-const MS_PER_DAY = 86_400_000;
-
-function pad2(n: number): string {
-  return n < 10 ? `0${String(n)}` : String(n);
-}
-
-function pad3(n: number): string {
-  return n < 10 ? `00${String(n)}` : n < 100 ? `0${String(n)}` : String(n);
 }
 
 /** `bigint` as its decimal digits. */

@@ -7,6 +7,7 @@ import {
   Application,
   ConfigurationError,
   LocalNotificationLog,
+  TranscodingError,
   memory,
 } from '../../src/index.js';
 import { World, Worlds } from '../../examples/world.js';
@@ -69,6 +70,26 @@ describe('bad input', () => {
     world.collectEvents();
     expect(await app.save(world)).toEqual([]);
     expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('refuses a __proto__ key in stored state: such a save writes nothing, such state is not read', async () => {
+    const app = new Worlds();
+    const world = World.create();
+    world.makeItSo('fine');
+    // Untyped data from outside (a parsed request body) with a __proto__ key of its own.
+    world.makeItSo(JSON.parse('{"__proto__":{"polluted":true}}') as string);
+    await expect(app.save(world)).rejects.toThrow(TranscodingError);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+    // State written by something else with such a key would replace a prototype when copied.
+    const state = new TextEncoder().encode(
+      '{"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-27T13:14:01.123+00:00"},"what":{"__proto__":{"polluted":true}}}',
+    );
+    await app.recorder.insertEvents([
+      { originatorId: 'x', originatorVersion: 1, topic: 'World.SomethingHappened', state },
+    ]);
+    const [notification] = await app.log.select(1, 1);
+    if (notification === undefined) throw new Error('test: no notification');
+    await expect(app.mapper.toDomainEvent(notification)).rejects.toThrow(/'__proto__' key/);
   });
 
   it('needs an application name, from the class or the config', () => {

@@ -199,17 +199,22 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => dates.encode(new Date(Number.NaN))).toThrow(RangeError);
   });
 
-  it('encodes long and non-ASCII text beyond its reusable buffer, and each result is its own', () => {
+  it('gives every state a buffer of its own, so no state carries another one’s bytes', () => {
     const app = new MyApplication();
     const long = 'ü🦕x'.repeat(40_000);
-    const first = app.transcoder.encode({ what: long });
-    const second = app.transcoder.encode({ what: 'short' });
-    expect(app.transcoder.decode(first)).toEqual({ what: long });
-    expect(new TextDecoder().decode(second)).toBe('{"what":"short"}');
-    // Results never share memory: writing into one cannot change another.
-    const third = app.transcoder.encode({ what: 'other' });
-    second.fill(0);
-    expect(new TextDecoder().decode(third)).toBe('{"what":"other"}');
+    // More than a few pages of small states, then a long one: none is a view of a shared buffer
+    // (structured clone and `.buffer` would otherwise hand out the others' bytes).
+    const states = Array.from({ length: 2_000 }, (_, i) => app.transcoder.encode({ n: i }));
+    states.push(app.transcoder.encode({ what: long }));
+    for (const state of states) {
+      expect(state.byteOffset).toBe(0);
+      expect(state.buffer.byteLength).toBe(state.byteLength);
+    }
+    expect(app.transcoder.decode(states[2_000] as Uint8Array)).toEqual({ what: long });
+    (states[0] as Uint8Array).fill(0);
+    expect(states.slice(1, 2_000).map((state) => (app.transcoder.decode(state) as { n: number }).n)).toEqual(
+      Array.from({ length: 1_999 }, (_, i) => i + 1),
+    );
   });
 
   it('writes what JSON.stringify writes for the transcoded value, for any nesting of JSON values', () => {
@@ -229,8 +234,9 @@ describe('custom transcodings (the seed example)', () => {
     const leaves: unknown[] = [...texts, ...numbers, true, false, null, undefined];
     let seed = 7;
     const random = (n: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % n;
+      // A 32-bit linear congruential generator; its high bits are the random ones.
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return (seed >>> 16) % n;
     };
     const value = (depth: number): unknown => {
       const kind = depth > 3 ? 0 : random(3);
@@ -240,9 +246,34 @@ describe('custom transcodings (the seed example)', () => {
       for (let i = random(4); i > 0; i--) record[texts[random(texts.length)] ?? 'k'] = value(depth + 1);
       return record;
     };
+    let objects = 0;
+    let arrays = 0;
+    const count = (v: unknown): void => {
+      if (Array.isArray(v)) {
+        arrays += 1;
+        v.forEach(count);
+      } else if (typeof v === 'object' && v !== null) {
+        objects += 1;
+        Object.values(v).forEach(count);
+      }
+    };
     for (let i = 0; i < 500; i++) {
       const v = { root: value(0), list: [value(1), value(1)] };
+      count(v.root);
       expect(new TextDecoder().decode(app.transcoder.encode(v))).toBe(JSON.stringify(v));
+    }
+    // The generator does nest: hundreds of objects and arrays below the root.
+    expect(objects).toBeGreaterThan(200);
+    expect(arrays).toBeGreaterThan(200);
+    // Shapes a generator rarely makes: integer-like keys (written first, in order), an object
+    // without a prototype, an enumerable getter, a sparse array.
+    const sparse: unknown[] = [1];
+    sparse[2] = 3;
+    const noPrototype = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    const withGetter = Object.defineProperty({ x: 1 }, 'y', { enumerable: true, get: () => 'got' });
+    const shapes: unknown[] = [{ b: 1, 2: 'two', a: 3, 1: 'one' }, noPrototype, withGetter, sparse, {}, []];
+    for (const shape of shapes) {
+      expect(new TextDecoder().decode(app.transcoder.encode(shape))).toBe(JSON.stringify(shape));
     }
     // A custom value inside the same shapes is its _type_/_data_ object.
     const when = new Date('2026-11-27T13:14:01.123Z');
@@ -250,6 +281,11 @@ describe('custom transcodings (the seed example)', () => {
       '{"a":[null,{"when":{"_type_":"datetime_iso","_data_":"2026-11-27T13:14:01.123+00:00"}}]}',
     );
     expect(() => app.transcoder.encode({ f: () => 1 })).toThrow(TranscodingError);
+    // A transcoding that gives undefined is a mistake JSON would hide: it is an error.
+    app.transcoder.register({ type: Uint16Array, name: 'lost', encode: () => undefined, decode: () => 0 });
+    expect(() => app.transcoder.encode({ u: new Uint16Array(1) })).toThrow(
+      /transcoding 'lost' gave undefined/,
+    );
     expect(() => app.transcoder.encode({ s: Symbol('s') })).toThrow(TranscodingError);
   });
 
