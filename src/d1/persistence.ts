@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Persistence } from '../persistence/persistence.js';
+import { keptRecorder, type Persistence } from '../persistence/persistence.js';
 import { D1AggregateRecorder } from './aggregate-recorder.js';
 import { D1ApplicationRecorder } from './application-recorder.js';
 import type { D1DatabaseLike } from './database.js';
@@ -48,25 +48,21 @@ export class D1Persistence implements Persistence {
   }
 
   applicationRecorder(applicationName: string): D1ApplicationRecorder {
-    let recorder = this.#applications.get(applicationName);
-    if (recorder === undefined) {
-      recorder = new D1ApplicationRecorder(this.#options.database, applicationName, {
-        createTables: this.#options.createTables,
-      });
-      this.#applications.set(applicationName, recorder);
-    }
-    return recorder;
+    const { database, createTables } = this.#options;
+    return keptRecorder(
+      this.#applications,
+      applicationName,
+      () => new D1ApplicationRecorder(database, applicationName, { createTables }),
+    );
   }
 
   snapshotRecorder(applicationName: string): D1AggregateRecorder {
-    let recorder = this.#snapshots.get(applicationName);
-    if (recorder === undefined) {
-      recorder = new D1AggregateRecorder(this.#options.database, applicationName, {
-        createTables: this.#options.createTables,
-      });
-      this.#snapshots.set(applicationName, recorder);
-    }
-    return recorder;
+    const { database, createTables } = this.#options;
+    return keptRecorder(
+      this.#snapshots,
+      applicationName,
+      () => new D1AggregateRecorder(database, applicationName, { createTables }),
+    );
   }
 }
 

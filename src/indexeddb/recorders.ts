@@ -81,14 +81,7 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
       const store = tx.objectStore(this.storeName);
       if (!desc) return store.getAll(range, limit);
       if (limit === undefined) return (await store.getAll(range)).reverse();
-      const found: EventRecord[] = [];
-      let cursor = await store.openCursor(range, 'prev');
-      while (cursor !== null) {
-        found.push(cursor.value);
-        if (found.length >= limit) break;
-        cursor = await cursor.continue();
-      }
-      return found;
+      return collect(await store.openCursor(range, 'prev'), limit, () => true);
     });
     return records.map(toStoredEvent);
   }
@@ -172,16 +165,7 @@ export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder imp
       if (topics === undefined || topics.length === 0) return index.getAll(range, limit);
       // Topics filter before the limit, so walk the range until enough match.
       const wanted = new Set(topics);
-      const found: EventRecord[] = [];
-      let cursor = await index.openCursor(range);
-      while (cursor !== null) {
-        if (wanted.has(cursor.value.topic)) {
-          found.push(cursor.value);
-          if (found.length >= limit) break;
-        }
-        cursor = await cursor.continue();
-      }
-      return found;
+      return collect(await index.openCursor(range), limit, (record) => wanted.has(record.topic));
     });
     return records.map(toNotification);
   }
@@ -193,4 +177,34 @@ export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder imp
       return last === null ? 0 : last.key[1];
     });
   }
+}
+
+/** A cursor over event records: what the two walks below need of idb's cursors. */
+interface RecordCursor {
+  readonly value: EventRecord;
+  continue(): Promise<RecordCursor | null>;
+}
+
+/**
+ * Walks a cursor, keeping the records `keep` accepts, until `limit` are kept or it ends.
+ *
+ * @param cursor - the opened cursor, or null for an empty range
+ * @param limit - the most records to keep
+ * @param keep - whether to keep a record
+ * @returns the kept records, in the cursor's order
+ */
+async function collect(
+  cursor: RecordCursor | null,
+  limit: number,
+  keep: (record: EventRecord) => boolean,
+): Promise<EventRecord[]> {
+  const found: EventRecord[] = [];
+  while (cursor !== null) {
+    if (keep(cursor.value)) {
+      found.push(cursor.value);
+      if (found.length >= limit) break;
+    }
+    cursor = await cursor.continue();
+  }
+  return found;
 }

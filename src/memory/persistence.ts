@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Persistence } from '../persistence/persistence.js';
+import { keptRecorder, type Persistence } from '../persistence/persistence.js';
 import { MemoryAggregateRecorder, MemoryApplicationRecorder } from './recorders.js';
 
 /**
@@ -15,21 +15,11 @@ export class MemoryPersistence implements Persistence {
   readonly #snapshots = new Map<string, MemoryAggregateRecorder>();
 
   applicationRecorder(applicationName: string): MemoryApplicationRecorder {
-    let recorder = this.#applications.get(applicationName);
-    if (recorder === undefined) {
-      recorder = new MemoryApplicationRecorder();
-      this.#applications.set(applicationName, recorder);
-    }
-    return recorder;
+    return keptRecorder(this.#applications, applicationName, () => new MemoryApplicationRecorder());
   }
 
   snapshotRecorder(applicationName: string): MemoryAggregateRecorder {
-    let recorder = this.#snapshots.get(applicationName);
-    if (recorder === undefined) {
-      recorder = new MemoryAggregateRecorder();
-      this.#snapshots.set(applicationName, recorder);
-    }
-    return recorder;
+    return keptRecorder(this.#snapshots, applicationName, () => new MemoryAggregateRecorder());
   }
 }
 

@@ -26,3 +26,21 @@ export interface Persistence {
    */
   snapshotRecorder(applicationName: string): AggregateRecorder;
 }
+
+/**
+ * Returns the recorder kept for an application name, making and keeping it on first use, so
+ * that every application object of one name over one store shares its recorders.
+ *
+ * @param recorders - the recorders kept so far, by application name
+ * @param applicationName - the application's name
+ * @param make - makes the recorder the first time
+ * @returns the recorder
+ */
+export function keptRecorder<R>(recorders: Map<string, R>, applicationName: string, make: () => R): R {
+  let recorder = recorders.get(applicationName);
+  if (recorder === undefined) {
+    recorder = make();
+    recorders.set(applicationName, recorder);
+  }
+  return recorder;
+}
