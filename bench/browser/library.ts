@@ -8,7 +8,14 @@
 import { World, type Worlds } from '../../examples/world.js';
 import { indexedDb } from '../../src/indexeddb/index.js';
 import type { Timed, Workload } from '../harness.js';
-import { benchApp, fillOneWorld, fillWorlds, WHAT } from '../workloads/worlds.js';
+import {
+  benchApp,
+  decodeThroughSelect,
+  fillOneWorld,
+  fillWorlds,
+  readThroughSections,
+  WHAT,
+} from '../workloads/worlds.js';
 import { COUNTS, type Durability } from './counts.js';
 
 let current: Worlds | undefined;
@@ -158,12 +165,7 @@ export function libraryWorkloads(durability: Durability): Workload[] {
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {
-            let read = 0;
-            for (let id: string | null = '1,100'; id !== null;) {
-              const section = await app.log.section(id);
-              read += section.items.length;
-              id = section.nextId;
-            }
+            const read = await readThroughSections(app, '1,100');
             if (read !== COUNTS.dWorlds * 100) throw new Error('bench: short read');
           },
         };
@@ -179,15 +181,7 @@ export function libraryWorkloads(durability: Durability): Workload[] {
         return {
           operations: COUNTS.dWorlds * 100,
           async run() {
-            let read = 0;
-            for (let start = 1; ; start += 100) {
-              const items = await app.log.select(start, 100);
-              if (items.length === 0) break;
-              for (const item of items) {
-                await app.mapper.toDomainEvent(item);
-                read++;
-              }
-            }
+            const read = await decodeThroughSelect(app);
             if (read !== COUNTS.dWorlds * 100) throw new Error('bench: short read');
           },
         };

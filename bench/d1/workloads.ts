@@ -15,7 +15,15 @@ import { v4 as uuid4 } from 'uuid';
 import { World, type Worlds } from '../../examples/world.js';
 import { d1, d1Schema, type D1DatabaseLike } from '../../src/d1/index.js';
 import type { Timed, Workload } from '../harness.js';
-import { benchApp, fillOneWorld, fillWorlds, SECTION_SIZE, WHAT } from '../workloads/worlds.js';
+import {
+  benchApp,
+  decodeThroughSelect,
+  fillOneWorld,
+  fillWorlds,
+  readThroughSections,
+  SECTION_SIZE,
+  WHAT,
+} from '../workloads/worlds.js';
 
 /** A workload with the number of D1 round trips (batches or queries) each run makes. */
 export interface D1Workload extends Workload {
@@ -149,13 +157,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
         return {
           operations: 20_000,
           async run() {
-            let read = 0;
-            let sectionId: string | null = `${String(from)},${String(from + SECTION_SIZE - 1)}`;
-            while (sectionId !== null) {
-              const section = await a.log.section(sectionId);
-              read += section.items.length;
-              sectionId = section.nextId;
-            }
+            const read = await readThroughSections(a, `${String(from)},${String(from + SECTION_SIZE - 1)}`);
             if (read !== 20_000) throw new Error(`bench: read ${String(read)}`);
           },
         };
@@ -297,19 +299,11 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
       description: 'log.select(start, 100) and toDomainEvent per notification (20,000)',
       async prepare() {
         const { name } = await log20k();
-        const { log, mapper } = app(db, name);
+        const a = app(db, name);
         return {
           operations: 20_000,
           async run() {
-            let read = 0;
-            for (let start = 1; ; start += 100) {
-              const items = await log.select(start, 100);
-              if (items.length === 0) break;
-              for (const item of items) {
-                await mapper.toDomainEvent(item);
-                read++;
-              }
-            }
+            const read = await decodeThroughSelect(a);
             if (read !== 20_000) throw new Error(`bench: decoded ${String(read)}`);
           },
         };

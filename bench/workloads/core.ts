@@ -9,7 +9,14 @@ import type { ApplicationConfig } from '../../src/index.js';
 import { World } from '../../examples/world.js';
 import type { Timed, Workload } from '../harness.js';
 import { rawDecode, rawInserts } from './raw.js';
-import { benchApp, fillOneWorld, fillWorlds, WHAT } from './worlds.js';
+import {
+  benchApp,
+  decodeThroughSelect,
+  fillOneWorld,
+  fillWorlds,
+  readThroughSections,
+  WHAT,
+} from './worlds.js';
 
 /** Events (or saves, or notifications) per run of the workloads that count them. */
 const N = 10_000;
@@ -123,13 +130,7 @@ export function readSections(): Workload {
       return {
         operations: 200 * 100,
         async run() {
-          let read = 0;
-          let sectionId: string | null = '1,100';
-          while (sectionId !== null) {
-            const section = await app.log.section(sectionId);
-            read += section.items.length;
-            sectionId = section.nextId;
-          }
+          const read = await readThroughSections(app, '1,100');
           if (read !== 200 * 100) throw new Error(`bench: read ${String(read)} notifications`);
         },
       };
@@ -162,23 +163,10 @@ export function selectAndDecode(
     async prepare(): Promise<Timed> {
       const app = benchApp(config);
       await fillWorlds(app, 200, 100);
-      const { log, mapper } = app;
       return {
         operations: 200 * 100,
         async run() {
-          let read = 0;
-          for (let start = 1; ; start += 100) {
-            const items = await log.select(start, 100);
-            if (items.length === 0) break;
-            if (batch) {
-              read += (await mapper.toDomainEvents(items)).length;
-            } else {
-              for (const item of items) {
-                await mapper.toDomainEvent(item);
-                read++;
-              }
-            }
-          }
+          const read = await decodeThroughSelect(app, batch);
           if (read !== 200 * 100) throw new Error(`bench: decoded ${String(read)} notifications`);
         },
       };

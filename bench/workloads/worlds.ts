@@ -60,3 +60,47 @@ export async function fillOneWorld(app: Worlds, events: number, perSave: number)
   await app.save(world);
   return world.id;
 }
+
+/**
+ * Reads the log through `log.section`, from a section, following `nextId` to the end: the
+ * timed work of `d1` on every runtime.
+ *
+ * @param app - the application
+ * @param firstSectionId - the first section, such as `'1,100'`
+ * @returns the number of notifications read
+ */
+export async function readThroughSections(app: Worlds, firstSectionId: string): Promise<number> {
+  let read = 0;
+  for (let id: string | null = firstSectionId; id !== null;) {
+    const section = await app.log.section(id);
+    read += section.items.length;
+    id = section.nextId;
+  }
+  return read;
+}
+
+/**
+ * Reads the log with `log.select(start, 100)` to the end, decoding each notification with
+ * `mapper.toDomainEvent`, or each selection with `mapper.toDomainEvents` when `batch`: the
+ * timed work of `d3` (and `d3-batch`) on every runtime.
+ *
+ * @param app - the application
+ * @param batch - whether to decode a selection at once
+ * @returns the number of notifications decoded
+ */
+export async function decodeThroughSelect(app: Worlds, batch = false): Promise<number> {
+  const { log, mapper } = app;
+  let read = 0;
+  for (let start = 1; ; start += SECTION_SIZE) {
+    const items = await log.select(start, SECTION_SIZE);
+    if (items.length === 0) return read;
+    if (batch) {
+      read += (await mapper.toDomainEvents(items)).length;
+    } else {
+      for (const item of items) {
+        await mapper.toDomainEvent(item);
+        read++;
+      }
+    }
+  }
+}
