@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Notification, memory } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
-import { worldWithHistory } from '../support/worlds.js';
+import { expectSeedSection, worldWithHistory } from '../support/worlds.js';
 
 describe('Worlds (the seed basic example)', () => {
   it('records the history of a world', async () => {
@@ -65,18 +65,7 @@ describe('Worlds (the seed basic example)', () => {
     const worldId = await worldWithHistory(app);
 
     const section = await app.log.section('1,10');
-    expect(section.items.length).toBe(4);
-    expect(section.id).toBe('1,4');
-    expect(section.nextId).toBeNull();
-
-    expect(section.items[0]).toBeInstanceOf(Notification);
-    expect(section.items.map((n) => n.id)).toEqual([1, 2, 3, 4]);
-    expect(section.items.map((n) => n.originatorId)).toEqual([worldId, worldId, worldId, worldId]);
-    expect(section.items.map((n) => n.originatorVersion)).toEqual([1, 2, 3, 4]);
-    expect(section.items[0]?.topic).toContain('World.Created');
-    expect(section.items[1]?.topic).toContain('World.SomethingHappened');
-    expect(section.items[2]?.topic).toContain('World.SomethingHappened');
-    expect(section.items[3]?.topic).toContain('World.SomethingHappened');
+    expectSeedSection(section, worldId);
 
     const text = (n: Notification | undefined) => new TextDecoder().decode(n?.state);
     expect(text(section.items[1])).toContain('dinosaurs');

@@ -13,7 +13,7 @@ import {
   type ApplicationConfig,
 } from '../../src/index.js';
 import { indexedDb } from '../../src/indexeddb/index.js';
-import { worldWithHistory } from '../support/worlds.js';
+import { expectSeedSection, worldWithHistory } from '../support/worlds.js';
 
 /** The codecs to configure the applications with, if any. */
 export type Codecs = () => Pick<ApplicationConfig, 'cipher' | 'compressor'>;
@@ -65,18 +65,7 @@ export function describeIndexedDbExamples(label: string, codecs: Codecs = () => 
 
       // "1,10" gives the four notifications there are, as section "1,4" with no next section.
       const section = await app.log.section('1,10');
-      expect(section.id).toBe('1,4');
-      expect(section.nextId).toBeNull();
-      expect(section.items[0]).toBeInstanceOf(Notification);
-      expect(section.items.map((n) => n.id)).toEqual([1, 2, 3, 4]);
-      expect(section.items.map((n) => n.originatorId)).toEqual([worldId, worldId, worldId, worldId]);
-      expect(section.items.map((n) => n.originatorVersion)).toEqual([1, 2, 3, 4]);
-      expect(section.items.map((n) => n.topic)).toEqual([
-        'World.Created',
-        'World.SomethingHappened',
-        'World.SomethingHappened',
-        'World.SomethingHappened',
-      ]);
+      expectSeedSection(section, worldId);
       // The stored bytes hold the plain JSON, unless encrypted.
       const text = new TextDecoder().decode(section.items[1]?.state);
       expect(text.includes('dinosaurs')).toBe(!encrypted);
