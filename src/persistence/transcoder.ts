@@ -109,7 +109,7 @@ export class JsonTranscoder implements Transcoder {
   encode(value: unknown): Uint8Array {
     // Each state gets a buffer of its own: views of a shared buffer would carry other events'
     // bytes wherever a state is structured-cloned or its `.buffer` is read.
-    return this.#encoder.encode(this.#writeTop(value));
+    return this.#encoder.encode(this.#write(value, true));
   }
 
   decode(data: Uint8Array): unknown {
@@ -123,31 +123,18 @@ export class JsonTranscoder implements Transcoder {
   }
 
   /**
-   * Writes a value as compact JSON: {@link JsonTranscoder.#write}, with the keys of a top-level
-   * object kept for the next value.
-   *
-   * @param value - the value
-   * @returns the JSON
-   */
-  #writeTop(value: unknown): string {
-    if (typeof value !== 'object' || value === null) return this.#write(value);
-    const type = (value as { constructor?: unknown }).constructor;
-    if (type === Object || type === undefined)
-      return this.#writeObject(value as Record<string, unknown>, true);
-    return this.#write(value);
-  }
-
-  /**
    * Writes a value as compact JSON, values of registered types as their `_type_`/`_data_`
    * objects: what `JSON.stringify` writes for the transcoded value (`undefined` is left out of
    * objects and is `null` elsewhere), in one pass, without building the transcoded copy.
    *
    * @param value - the value
+   * @param keepKeys - whether to keep the keys of a plain object written here (true only for
+   *   the top-level value: keys further in are data, such as the keys of a map)
    * @returns the JSON
    * @throws {@link TranscodingError} for a function, a symbol, a value of an unregistered type,
    *   a `__proto__` key, or a transcoding that gives `undefined`
    */
-  #write(value: unknown): string {
+  #write(value: unknown, keepKeys = false): string {
     switch (typeof value) {
       case 'string':
         return quote(value);
@@ -163,7 +150,7 @@ export class JsonTranscoder implements Transcoder {
         if (value === null) return 'null';
         const type = (value as { constructor?: unknown }).constructor;
         if (type === Object || type === undefined)
-          return this.#writeObject(value as Record<string, unknown>, false);
+          return this.#writeObject(value as Record<string, unknown>, keepKeys);
         if (type === Array) return this.#writeArray(value as unknown[]);
         return this.#writeCustom(value, type);
       }
