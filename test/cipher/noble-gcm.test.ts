@@ -1,7 +1,7 @@
 /**
  * The noble AES-GCM engine is composed from noble's AES and GHASH, with the key's tables made
  * once and reused: these tests hold it to noble's own `gcm`, to WebCrypto and to published
- * vectors, across key sizes, lengths, alignments, failures and concurrent use of one instance.
+ * vectors, across key sizes, lengths, alignments, failures and interleaved use of one instance.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { describe, expect, it } from 'vitest';
@@ -176,7 +176,10 @@ describe('NobleAesGcmCipher, one instance shared', () => {
     expect(nonces.size).toBe(2000);
   });
 
-  it('round-trips 100 concurrent encryptions and decryptions', async () => {
+  it('round-trips 100 encryptions and decryptions interleaved on one instance, with a failed decryption among them', async () => {
+    // Each call runs to its end synchronously, so "concurrent" calls interleave one after
+    // another: this checks that the instance's reused scratch blocks (counter, tag mask, GHASH
+    // state, wiped after a failure) carry nothing from one call into the next.
     const cipher = new NobleAesGcmCipher(NobleAesGcmCipher.createKey(24));
     const plaintexts = Array.from({ length: 100 }, (_, i) => noise((i * 37) % 300, i + 1));
     const encrypted = await Promise.all(plaintexts.map((p) => cipher.encrypt(p)));
