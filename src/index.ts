@@ -37,8 +37,10 @@ export {
 } from './application/remote-notification-log.js';
 export { Notification, type StoredEvent } from './persistence/records.js';
 export {
+  checkEventSelection,
   checkLimit,
   checkSelection,
+  checkStoredEvents,
   type AggregateRecorder,
   type ApplicationRecorder,
   type ProcessRecorder,

@@ -5,7 +5,11 @@
  * @module
  */
 import type { StoredEvent } from '../persistence/records.js';
-import { checkLimit, type SelectEventsOptions } from '../persistence/recorders.js';
+import {
+  checkEventSelection,
+  checkStoredEvents,
+  type SelectEventsOptions,
+} from '../persistence/recorders.js';
 import { toBytes } from '../persistence/bytes.js';
 import type { D1DatabaseLike, D1StatementLike } from './database.js';
 import { translateError } from './errors.js';
@@ -70,6 +74,7 @@ export class D1TableRecorder {
    * @throws {@link RecordConflictError} on a duplicate originator id and version
    */
   protected async insertRows<T>(events: readonly StoredEvent[]): Promise<T[]> {
+    checkStoredEvents(events);
     for (const event of events) checkRowSize(event, this.table);
     await this.ensureTables();
     const statements: D1StatementLike[] = [];
@@ -101,11 +106,12 @@ export class D1TableRecorder {
    * @param originatorId - the originator's id
    * @param options - version bounds, order and limit
    * @returns the stored events
-   * @throws RangeError when `limit` is negative or not an integer
+   * @throws RangeError when `gt` or `lte` is not an integer, or `limit` is negative or not an
+   *   integer
    */
   async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+    checkEventSelection(options);
     const { desc = false, limit } = options;
-    if (limit !== undefined) checkLimit(limit);
     if (limit === 0) return [];
     let { gt, lte } = options;
     const out: StoredEvent[] = [];

@@ -6,8 +6,9 @@
  */
 import type { Notification, StoredEvent } from '../persistence/records.js';
 import {
-  checkLimit,
+  checkEventSelection,
   checkSelection,
+  checkStoredEvents,
   type AggregateRecorder,
   type ApplicationRecorder,
   type SelectEventsOptions,
@@ -67,12 +68,12 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
   }
 
   async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+    checkEventSelection(options);
     const { gt, lte, desc = false, limit } = options;
-    if (limit !== undefined) checkLimit(limit);
     if (limit === 0 || (gt !== undefined && lte !== undefined && gt >= lte)) return [];
     const app = this.applicationName;
     const records = await this.read(async (tx) => {
-      // Made in here, so a bound IndexedDB refuses (NaN) is reported as a DataError.
+      // Made in here, so a bound IndexedDB refuses is reported as a DataError.
       const range = IDBKeyRange.bound(
         [app, originatorId, gt ?? -Infinity],
         [app, originatorId, lte ?? Infinity],
@@ -98,6 +99,7 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
    * @returns the notification ids given
    */
   protected async write(events: readonly StoredEvent[], numbered: boolean): Promise<number[]> {
+    checkStoredEvents(events);
     const records = events.map((e) => toRecord(this.applicationName, e));
     return this.connection.run(this.storeName, 'readwrite', (tx) =>
       addRecords(tx, this.storeName, events, records, numbered, this.dbName),

@@ -6,8 +6,9 @@
 import { RecordConflictError } from '../errors.js';
 import { Notification, type StoredEvent } from '../persistence/records.js';
 import {
-  checkLimit,
+  checkEventSelection,
   checkSelection,
+  checkStoredEvents,
   type AggregateRecorder,
   type ApplicationRecorder,
   type SelectEventsOptions,
@@ -35,8 +36,8 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
   }
 
   async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+    checkEventSelection(options);
     const { gt, lte, desc = false, limit } = options;
-    if (limit !== undefined) checkLimit(limit);
     const stream = this.#streams.get(originatorId);
     if (stream === undefined) return [];
     const from = gt === undefined ? 0 : firstAbove(stream, gt);
@@ -65,6 +66,7 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
     events: readonly StoredEvent[],
     makeRecord: (event: StoredEvent, index: number) => StoredEvent,
   ): StoredEvent[] {
+    checkStoredEvents(events);
     const streams = this.#streams;
     const records = new Array<StoredEvent>(events.length);
     for (let i = 0; i < events.length; i++) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DataError } from '../errors.js';
 import type { Notification, StoredEvent } from './records.js';
 
 /** Options of {@link AggregateRecorder.selectEvents}. */
@@ -130,6 +131,48 @@ export interface ProcessRecorder extends ApplicationRecorder {
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 0) {
     throw new RangeError(`recorder: limit must be a non-negative integer, got ${String(limit)}`);
+  }
+}
+
+/**
+ * Checks the options of an event selection the same way for every recorder, so that no
+ * recorder reads `lte: Infinity` or `gt: NaN` in a way of its own.
+ *
+ * @param options - the requested options
+ * @throws RangeError when `gt` or `lte` is given and not an integer, or `limit` is negative or
+ *   not an integer
+ */
+export function checkEventSelection(options: SelectEventsOptions): void {
+  const { gt, lte, limit } = options;
+  if (gt !== undefined && !Number.isInteger(gt)) {
+    throw new RangeError(`recorder: gt must be an integer, got ${String(gt)}`);
+  }
+  if (lte !== undefined && !Number.isInteger(lte)) {
+    throw new RangeError(`recorder: lte must be an integer, got ${String(lte)}`);
+  }
+  if (limit !== undefined) checkLimit(limit);
+}
+
+/**
+ * Checks the stored events of a batch the same way for every recorder, before anything is
+ * written: a string originator id and topic, a safe-integer version, and bytes for the state.
+ *
+ * @param events - the batch
+ * @throws {@link DataError} naming the first event that is not a stored event; nothing is written
+ */
+export function checkStoredEvents(events: readonly StoredEvent[]): void {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as StoredEvent;
+    if (
+      typeof e.originatorId !== 'string' ||
+      !Number.isSafeInteger(e.originatorVersion) ||
+      typeof e.topic !== 'string' ||
+      !(e.state instanceof Uint8Array)
+    ) {
+      throw new DataError(
+        `recorder: event ${String(i)} of the batch is not a stored event (a string originatorId and topic, a safe-integer originatorVersion and Uint8Array state); nothing was written`,
+      );
+    }
   }
 }
 

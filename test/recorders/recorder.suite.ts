@@ -11,6 +11,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DataError,
   RecordConflictError,
   type AggregateRecorder,
   type ApplicationRecorder,
@@ -112,7 +113,7 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
     it('stores a state that is a view of a larger buffer as exactly the bytes it views', async () => {
       const recorder = await applicationRecorder();
       const id = newId();
-      // The transcoder hands out views of a shared slab: only the viewed bytes are the state.
+      // A caller may hand in a view of a larger buffer: only the viewed bytes are the state.
       const slab = Uint8Array.from({ length: 64 }, (_, i) => i);
       await recorder.insertEvents([
         { ...stored(id, 1), state: slab.subarray(10, 14) },
@@ -148,6 +149,40 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await versions({ gt: 3, lte: 3 })).toEqual([]);
       // A negative limit is the caller's mistake.
       await expect(recorder.selectEvents(id, { limit: -1 })).rejects.toThrow(RangeError);
+    });
+
+    it('refuses version bounds that are not integers', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      await recorder.insertEvents([stored(id, 1)]);
+      // "No bound" is leaving the option out: Infinity, NaN and fractions are the caller's
+      // mistake on every recorder, not an empty or a full answer depending on the database.
+      for (const options of [{ gt: -Infinity }, { lte: Infinity }, { gt: Number.NaN }, { lte: 1.5 }]) {
+        await expect(recorder.selectEvents(id, options)).rejects.toThrow(RangeError);
+      }
+    });
+
+    it('refuses a batch holding something that is not a stored event, and writes none of it', async () => {
+      const recorder = await applicationRecorder();
+      const [a, b] = [newId(), newId()];
+      const bad: unknown[] = [
+        { ...stored(b, 1), originatorVersion: Number.NaN },
+        { ...stored(b, 1), originatorVersion: 1.5 },
+        { ...stored(b, 1), originatorVersion: '1' },
+        { ...stored(b, 1), originatorId: 7 },
+        { ...stored(b, 1), topic: undefined },
+        { ...stored(b, 1), state: [1, 2, 3] },
+      ];
+      for (const event of bad) {
+        // The good event first: it must not be written either.
+        const error = await recorder
+          .insertEvents([stored(a, 1), event as StoredEvent])
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DataError);
+      }
+      expect(await recorder.selectEvents(a)).toEqual([]);
+      expect(await recorder.selectEvents(b)).toEqual([]);
+      expect(await recorder.maxNotificationId()).toBe(0);
     });
 
     it('keeps originators apart', async () => {
