@@ -66,13 +66,21 @@ export function sectionToJson(section: Section): SectionJson {
 }
 
 /**
- * Reads a section back from its JSON.
+ * Reads a section back from its JSON, checking that its ids can be followed: item ids are safe
+ * integers from 1 in strictly ascending order, the section's id names the first and last of
+ * them (null when there are none), and a next id starts after the last item.
  *
  * @param value - the parsed JSON
+ * @param requestedId - the id of the section asked for, when known: the items must then lie
+ *   within it, `start = max(1, first)` to its last id, no more of them than it names
  * @returns the section
- * @throws {@link InterfaceError} when the value is not a section's JSON
+ * @throws {@link InterfaceError} when the value is not a section's JSON, or its ids are not
+ *   those of a section (of the one asked for, when given)
+ * @throws TypeError when `requestedId` is malformed
  */
-export function sectionFromJson(value: unknown): Section {
+export function sectionFromJson(value: unknown, requestedId?: string): Section {
+  const requested =
+    requestedId === undefined ? undefined : parseSectionId(requestedId, Number.MAX_SAFE_INTEGER);
   const json = value as Partial<SectionJson> | null;
   if (
     typeof json !== 'object' ||
@@ -85,40 +93,88 @@ export function sectionFromJson(value: unknown): Section {
       'remote notification log: the response is not a section ({ id, next_id, items })',
     );
   }
-  const items = json.items.map((item: Partial<NotificationJson>) => {
-    if (
-      !Number.isInteger(item.id) ||
-      typeof item.originator_id !== 'string' ||
-      !Number.isInteger(item.originator_version) ||
-      typeof item.topic !== 'string' ||
-      typeof item.state !== 'string'
-    ) {
-      throw new InterfaceError(`remote notification log: malformed item in section ${String(json.id)}`);
+  const where = `remote notification log: section ${requestedId ?? String(json.id)}`;
+  const items = json.items.map((item: unknown, index) => itemFromJson(item, index, where));
+  const first = items[0];
+  const last = items[items.length - 1];
+  for (let i = 1; i < items.length; i++) {
+    if ((items[i] as Notification).id <= (items[i - 1] as Notification).id) {
+      throw new InterfaceError(`${where}: item ids are not strictly ascending`);
     }
-    let state: Uint8Array;
-    try {
-      state = fromBase64(item.state);
-    } catch (error) {
+  }
+  if (requested !== undefined && first !== undefined && last !== undefined) {
+    const end = requested.start + requested.limit - 1;
+    if (items.length > requested.limit || first.id < requested.start || last.id > end) {
       throw new InterfaceError(
-        `remote notification log: item ${String(item.id)} has a state that is not base64`,
-        {
-          cause: error,
-        },
+        `${where}: the server answered ${String(items.length)} items with ids ${String(first.id)} to ` +
+          `${String(last.id)}, outside the ${String(requested.limit)} asked for`,
       );
     }
-    return new Notification(
-      item.id as number,
-      item.originator_id,
-      item.originator_version as number,
-      item.topic,
-      state,
+  }
+  const id = json.id ?? null;
+  const nextId = json.next_id ?? null;
+  const expectedId =
+    first === undefined || last === undefined ? null : `${String(first.id)},${String(last.id)}`;
+  if (id !== expectedId) {
+    throw new InterfaceError(`${where}: its id is ${String(id)}, not ${String(expectedId)} as its items say`);
+  }
+  if (nextId !== null && !isAfter(nextId, last?.id)) {
+    throw new InterfaceError(
+      `${where}: next id ${nextId} does not start after the last item (${String(last?.id)})`,
     );
-  });
-  return new Section(json.id ?? null, items, json.next_id ?? null);
+  }
+  return new Section(id, items, nextId);
+}
+
+function itemFromJson(value: unknown, index: number, where: string): Notification {
+  const item = value as Partial<NotificationJson> | null;
+  if (
+    typeof item !== 'object' ||
+    item === null ||
+    !Number.isSafeInteger(item.id) ||
+    (item.id as number) < 1 ||
+    typeof item.originator_id !== 'string' ||
+    !Number.isSafeInteger(item.originator_version) ||
+    typeof item.topic !== 'string' ||
+    typeof item.state !== 'string'
+  ) {
+    throw new InterfaceError(
+      `${where}: item ${String(index)} is not a notification ({ id: a safe integer from 1, ` +
+        'originator_id, originator_version, topic, state })',
+    );
+  }
+  let state: Uint8Array;
+  try {
+    state = fromBase64(item.state);
+  } catch (error) {
+    throw new InterfaceError(`${where}: item ${String(item.id)} has a state that is not base64`, {
+      cause: error,
+    });
+  }
+  return new Notification(
+    item.id as number,
+    item.originator_id,
+    item.originator_version as number,
+    item.topic,
+    state,
+  );
 }
 
 function isIdOrNull(value: unknown): boolean {
   return value === null || (typeof value === 'string' && /^-?\d+,-?\d+$/.test(value));
+}
+
+// A next id is followed as it is, so it must move on: safe integers, starting after the last
+// item, not ending before it starts. A section without items has nothing to follow.
+function isAfter(nextId: string, lastId: number | undefined): boolean {
+  const [start, end] = nextId.split(',').map(Number) as [number, number];
+  return (
+    lastId !== undefined &&
+    Number.isSafeInteger(start) &&
+    Number.isSafeInteger(end) &&
+    start > lastId &&
+    end >= start
+  );
 }
 
 /**
@@ -166,7 +222,8 @@ export class RemoteNotificationLog implements NotificationLog {
    * @returns the section
    * @throws TypeError when the section id is malformed (nothing is sent)
    * @throws {@link OperationalError} when the request fails or the server answers an error
-   * @throws {@link InterfaceError} when the answer is not a section's JSON
+   * @throws {@link InterfaceError} when the answer is not a section's JSON, or its items are not
+   *   within the section asked for (see {@link sectionFromJson})
    */
   async section(sectionId: string): Promise<Section> {
     parseSectionId(sectionId, Number.MAX_SAFE_INTEGER);
@@ -188,7 +245,7 @@ export class RemoteNotificationLog implements NotificationLog {
         cause: error,
       });
     }
-    return sectionFromJson(body);
+    return sectionFromJson(body, sectionId);
   }
 
   /**
@@ -201,6 +258,9 @@ export class RemoteNotificationLog implements NotificationLog {
    * @returns the notifications
    * @throws RangeError when an argument is not an integer, or `limit` is negative or above the
    *   section size
+   * @throws {@link OperationalError} when a request fails or the server answers an error
+   * @throws {@link InterfaceError} when an answer is not a section's JSON, or its ids do not
+   *   move on from the section asked for
    */
   async select(
     start: number,
@@ -221,16 +281,22 @@ export class RemoteNotificationLog implements NotificationLog {
       // Without a filter, ask for just what is missing; with one, a whole section at a time.
       const span = wanted === undefined ? limit - out.length : this.sectionSize;
       const last = stop === undefined ? from + span - 1 : Math.min(stop, from + span - 1);
+      // The section's items are checked to lie within from..last, in ascending order.
       const section = await this.section(`${String(from)},${String(last)}`);
       for (const n of section.items) {
-        if (stop !== undefined && n.id > stop) return out;
         if (wanted !== undefined && !wanted.has(n.topic)) continue;
         out.push(n);
         if (out.length === limit) return out;
       }
       const tail = section.items[section.items.length - 1];
       if (section.nextId === null || tail === undefined) break;
-      from = tail.id + 1;
+      const next = tail.id + 1;
+      if (!Number.isSafeInteger(next) || next <= from) {
+        throw new InterfaceError(
+          `remote notification log: cannot move on from ${String(from)} after item ${String(tail.id)}`,
+        );
+      }
+      from = next;
     }
     return out;
   }
