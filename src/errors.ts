@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Recording } from './persistence/event-store.js';
 
 /** The base class of every error the library throws on purpose. */
 export class EventSourcingError extends Error {
@@ -48,6 +49,29 @@ export class CipherError extends EventSourcingError {
 /** Compression or decompression failed: corrupt or foreign compressed data. */
 export class CompressorError extends EventSourcingError {
   override name = 'CompressorError';
+}
+
+/**
+ * A save was committed, but taking an automatic snapshot after it failed. The save's events are
+ * stored and {@link Application.notify} was called with them: do not save them again. The
+ * snapshot's own error is the `cause`.
+ */
+export class AutomaticSnapshotError extends EventSourcingError {
+  override name = 'AutomaticSnapshotError';
+  /** The recordings of the committed save. */
+  readonly recordings: readonly Recording[];
+
+  /**
+   * Creates the error.
+   *
+   * @param message - what failed
+   * @param recordings - the recordings of the committed save
+   * @param cause - the snapshot's error
+   */
+  constructor(message: string, recordings: readonly Recording[], cause: unknown) {
+    super(message, { cause });
+    this.recordings = recordings;
+  }
 }
 
 /** The base class of errors raised by recorders, after the database API standard. */

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { Aggregate, AggregateClass } from '../domain/aggregate.js';
+import { restorePendingEvents, type Aggregate, type AggregateClass } from '../domain/aggregate.js';
 import type { AggregateEvent } from '../domain/events.js';
 import { Snapshot } from '../domain/snapshot.js';
 import { Topics } from '../domain/topics.js';
-import { ConfigurationError } from '../errors.js';
+import { AutomaticSnapshotError, ConfigurationError, RecordConflictError } from '../errors.js';
 import { memory } from '../memory/persistence.js';
 import type { Cipher, Compressor } from '../persistence/codecs.js';
 import { EventStore, type Recording } from '../persistence/event-store.js';
@@ -102,7 +102,8 @@ export class Application {
    * Creates the application and its parts, through the `construct...` hooks.
    *
    * @param config - persistence, snapshotting, section size, cipher, compressor, name
-   * @throws {@link ConfigurationError} when the application has no name
+   * @throws {@link ConfigurationError} when the application has no name, or a snapshot interval
+   *   is not a positive integer
    */
   constructor(config: ApplicationConfig = {}) {
     const statics = this.constructor as typeof Application;
@@ -119,6 +120,13 @@ export class Application {
     this.#intervals = new Map(
       snapshotting === false || snapshotting === true ? [] : (snapshotting.intervals ?? []),
     );
+    for (const [aggregateClass, interval] of this.#intervals) {
+      if (!Number.isSafeInteger(interval) || interval < 1) {
+        throw new ConfigurationError(
+          `application ${name}: the snapshot interval of ${aggregateClass.topic} must be a positive integer, got ${String(interval)}`,
+        );
+      }
+    }
     this.topics = this.constructTopics();
     this.transcoder = this.constructTranscoder();
     this.mapper = this.constructMapper();
@@ -214,18 +222,42 @@ export class Application {
    *
    * @param aggregates - the aggregates whose pending events to save
    * @returns a recording per event with its notification; `[]` when nothing was pending
+   * A save that fails writes nothing and puts the events back on their aggregates, so an
+   * aggregate never holds state that neither its store nor its pending events explain.
+   *
+   * @param aggregates - the aggregates whose pending events to save
+   * @returns a recording per event with its notification; `[]` when nothing was pending
    * @throws {@link RecordConflictError} when another save took a version first; nothing of this
-   *   save is written, and the aggregates' pending events are gone (get them again and retry)
+   *   save is written, and saving the same aggregates again would conflict again (get them
+   *   again from the repository, and retry the command)
+   * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
+   *   of this save is written
+   * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
+   *   automatic snapshot after it failed
    */
   async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
-    const events: AggregateEvent[] = [];
-    for (const aggregate of aggregates) {
-      for (const event of aggregate.collectEvents()) events.push(event);
-    }
+    const collected = aggregates.map((aggregate) => aggregate.collectEvents());
+    const events = collected.length === 1 ? (collected[0] as AggregateEvent[]) : collected.flat();
     if (events.length === 0) return [];
-    const recordings = await this.events.put(events);
-    if (this.#intervals.size > 0) await this.#takeAutomaticSnapshots(aggregates, events);
+    let recordings: Recording<AggregateEvent>[];
+    try {
+      recordings = await this.events.put(events);
+    } catch (error) {
+      for (let i = aggregates.length - 1; i >= 0; i--) {
+        restorePendingEvents(aggregates[i] as Aggregate, collected[i] as AggregateEvent[]);
+      }
+      throw error;
+    }
+    const snapshotError =
+      this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
     this.notify(recordings);
+    if (snapshotError !== undefined) {
+      throw new AutomaticSnapshotError(
+        `application ${this.name}: the save was committed, but an automatic snapshot after it failed (its error is the cause)`,
+        recordings,
+        snapshotError,
+      );
+    }
     return recordings;
   }
 
@@ -267,28 +299,49 @@ export class Application {
     return this.snapshots;
   }
 
+  /**
+   * Takes the automatic snapshots a committed save calls for: one per aggregate whose saved
+   * versions passed a multiple of its class's interval, at the last saved version, read back
+   * from the store as {@link Application.takeSnapshot} does (never the caller's object, which
+   * may have moved on). A snapshot already stored at that version is the same state: its
+   * conflict is ignored.
+   *
+   * @param aggregates - the aggregates saved
+   * @param events - the saved events
+   * @returns the first error, if any snapshot failed
+   */
   async #takeAutomaticSnapshots(
     aggregates: readonly Aggregate[],
     events: readonly AggregateEvent[],
-  ): Promise<void> {
-    const snapshots = this.#snapshotsOrThrow();
-    const taken: Snapshot[] = [];
+  ): Promise<unknown> {
+    // The interval of each aggregate saved (once each, should it be passed twice).
+    const intervals = new Map<string, number>();
     for (const aggregate of aggregates) {
       const interval = this.#intervals.get(aggregate.constructor as AggregateClass);
-      if (interval === undefined) continue;
-      let lowest = Infinity;
-      for (const event of events) {
-        if (event.originatorId === aggregate.id && event.originatorVersion < lowest)
-          lowest = event.originatorVersion;
-      }
-      // Snapshot when this save moved the aggregate past a multiple of the interval.
-      if (
-        lowest !== Infinity &&
-        Math.floor(aggregate.version / interval) > Math.floor((lowest - 1) / interval)
-      ) {
-        taken.push(Snapshot.take(aggregate));
+      if (interval !== undefined) intervals.set(aggregate.id, interval);
+    }
+    // The lowest and highest versions this save stored of each of them.
+    const saved = new Map<string, { lowest: number; highest: number; interval: number }>();
+    for (const { originatorId: id, originatorVersion: version } of events) {
+      const entry = saved.get(id);
+      if (entry !== undefined) {
+        entry.lowest = Math.min(entry.lowest, version);
+        entry.highest = Math.max(entry.highest, version);
+      } else {
+        const interval = intervals.get(id);
+        if (interval !== undefined) saved.set(id, { lowest: version, highest: version, interval });
       }
     }
-    if (taken.length > 0) await snapshots.put(taken);
+    const due: [string, number][] = [];
+    for (const [id, { lowest, highest, interval }] of saved) {
+      if (Math.floor(highest / interval) > Math.floor((lowest - 1) / interval)) due.push([id, highest]);
+    }
+    const results = await Promise.allSettled(due.map(([id, version]) => this.takeSnapshot(id, { version })));
+    for (const result of results) {
+      if (result.status === 'rejected' && !(result.reason instanceof RecordConflictError)) {
+        return result.reason;
+      }
+    }
+    return undefined;
   }
 }

@@ -7,7 +7,7 @@ import type { Aggregate } from '../domain/aggregate.js';
 import { AggregateCreated, type AggregateEvent, type DomainEvent } from '../domain/events.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import type { Topics } from '../domain/topics.js';
-import { AggregateNotFoundError } from '../errors.js';
+import { AggregateNotFoundError, OriginatorVersionError } from '../errors.js';
 import type { EventStore } from '../persistence/event-store.js';
 
 /** Options of {@link Repository.get}. */
@@ -48,6 +48,8 @@ export class Repository {
    * @returns the aggregate (the type parameter is the caller's word for its class)
    * @throws {@link AggregateNotFoundError} when no event of the id is stored
    * @throws RangeError when `version` is not a positive integer
+   * @throws {@link OriginatorVersionError} when the stored events do not follow one another (a
+   *   stream that does not start with a created event, a gap in the versions)
    * @example
    * ```ts
    * const world = await app.repository.get<World>(worldId, { version: 2 });
@@ -72,10 +74,13 @@ export class Repository {
   }
 
   #project(aggregate: Aggregate | undefined, event: DomainEvent): Aggregate {
-    if (aggregate === undefined && isCreated(event)) {
-      return event.mutate(new (this.#topics.aggregateClass(event.originatorTopic))());
+    if (aggregate === undefined) {
+      if (isCreated(event)) return event.mutate(new (this.#topics.aggregateClass(event.originatorTopic))());
+      throw new OriginatorVersionError(
+        `repository: the events of ${event.originatorId} start at version ${String(event.originatorVersion)} with ${(event.constructor as { topic?: string }).topic ?? 'an event'} that is not a created event, and no snapshot comes before it`,
+      );
     }
-    return (event as AggregateEvent).mutate(aggregate as Aggregate);
+    return (event as AggregateEvent).mutate(aggregate);
   }
 }
 

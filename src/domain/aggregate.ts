@@ -116,6 +116,20 @@ export abstract class Aggregate {
 }
 
 /**
+ * Puts events back in front of an aggregate's pending events, after a save of them failed, so
+ * the aggregate's state and its pending events agree again (internal: not exported by the
+ * package).
+ *
+ * @param aggregate - the aggregate the events were collected from
+ * @param events - the events, as {@link Aggregate.collectEvents} returned them
+ */
+export function restorePendingEvents(aggregate: Aggregate, events: readonly AggregateEvent[]): void {
+  if (events.length === 0) return;
+  const target = aggregate as unknown as { [PENDING]: AggregateEvent[] };
+  target[PENDING] = [...events, ...target[PENDING]];
+}
+
+/**
  * Makes a uuid v4 id. Node's `randomUUID` returns a string that V8 keeps as a tree of the
  * small strings it was joined from; reading one character makes V8 flatten it once, here, so
  * hashing it as a map key and copying it in garbage collection no longer walk the tree (in
