@@ -1,10 +1,12 @@
 /**
  * The Worker example (examples/worker) on its own D1 database, through its fetch handler:
  * create, make it so, read, snapshot, read the log in sections, and follow that log from a
- * client with RemoteNotificationLog, decoding every event with the client's own mapper.
+ * client with RemoteNotificationLog, decoding every event with the client's own mapper. The
+ * database is shared by the tests, so each makes its own worlds and reckons the notification ids
+ * it expects from the highest id before it starts: any test runs alone, or in any order.
  */
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import schemaSql from '../../examples/worker/migrations/0001_create_worlds.sql?raw';
 import worker from '../../examples/worker/src/worker.js';
 import { SomethingHappened, WorldCreated, Worlds } from '../../examples/world.js';
@@ -36,9 +38,31 @@ async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-describe('the Worker example', () => {
-  const worldIds: string[] = [];
+/** Creates a world through the Worker and makes each of `whats` happen in it; returns its id. */
+async function worldWith(...whats: string[]): Promise<string> {
+  const created = await call('POST', '/worlds');
+  expect(created.status).toBe(201);
+  const { id } = await json<{ id: string }>(created);
+  for (const what of whats) {
+    expect((await call('POST', `/worlds/${id}/happenings`, { what })).status).toBe(204);
+  }
+  return id;
+}
 
+/** The highest notification id in the Worker's database now: a test's own ids come after it. */
+async function lastNotificationId(): Promise<number> {
+  const row = await env.WORKER_DB.prepare('SELECT MAX(notification_id) AS id FROM "Worlds_events"').first<{
+    id: number | null;
+  }>();
+  return row?.id ?? 0;
+}
+
+/** A section id `"first,last"` of two numbers. */
+function sid(first: number, last: number): string {
+  return `${String(first)},${String(last)}`;
+}
+
+describe('the Worker example', () => {
   beforeAll(async () => {
     // The migration file is the exported schema, and applying it is all the Worker needs.
     expect(schemaSql).toBe(d1Schema('Worlds'));
@@ -50,13 +74,16 @@ describe('the Worker example', () => {
     await env.WORKER_DB.batch(statements.map((s) => env.WORKER_DB.prepare(s)));
   });
 
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('creates a world, makes it so, reads it at any version, and snapshots it', async () => {
     // Create a world.
     const created = await call('POST', '/worlds');
     expect(created.status).toBe(201);
     const { id } = await json<{ id: string }>(created);
     expect(created.headers.get('location')).toBe(`/worlds/${id}`);
-    worldIds.push(id);
     // Make three things happen in it.
     for (const what of ['dinosaurs', 'trucks', 'internet']) {
       expect((await call('POST', `/worlds/${id}/happenings`, { what })).status).toBe(204);
@@ -80,45 +107,95 @@ describe('the Worker example', () => {
     const again = await json<{ version: number; history: string[] }>(await call('GET', `/worlds/${id}`));
     expect(again).toMatchObject({ version: 4, history: ['dinosaurs', 'trucks', 'internet'] });
     // The stored state is compressed and encrypted: no plain text reaches D1.
-    const states = await env.WORKER_DB.prepare('SELECT state FROM "Worlds_events"').all<{
-      state: number[];
-    }>();
+    const states = await env.WORKER_DB.prepare('SELECT state FROM "Worlds_events" WHERE originator_id = ?')
+      .bind(id)
+      .all<{ state: number[] }>();
+    expect(states.results.length).toBe(4);
     for (const { state } of states.results) {
       expect(new TextDecoder().decode(Uint8Array.from(state))).not.toContain('dinosaurs');
     }
   });
 
-  it('answers bad requests with JSON errors', async () => {
-    // A malformed section id, a bad version, an unknown world, a wrong method, a bad body.
+  it('answers the client’s mistakes with 4xx JSON errors', async () => {
+    const worldId = await worldWith('dinosaurs');
+    // Malformed section ids (percent-encoding included), bad versions, an unknown world, a
+    // wrong method, a bad body.
     const cases: [string, string, unknown, number][] = [
       ['GET', '/log/abc', undefined, 400],
       ['GET', '/log/1,', undefined, 400],
-      ['GET', `/worlds/${String(worldIds[0])}?version=0`, undefined, 400],
+      ['GET', '/log/%E0%A4%A', undefined, 400],
+      ['GET', '/log/1%2', undefined, 400],
+      ['GET', `/worlds/${worldId}?version=0`, undefined, 400],
+      ['GET', `/worlds/${worldId}?version=x`, undefined, 400],
+      ['GET', `/worlds/${worldId}?version=99999999999999999999`, undefined, 400],
+      ['POST', `/worlds/${worldId}/snapshot?version=-1`, undefined, 400],
       ['GET', `/worlds/${crypto.randomUUID()}`, undefined, 404],
       ['POST', `/worlds/${crypto.randomUUID()}/happenings`, { what: 'x' }, 404],
       ['GET', '/nowhere', undefined, 404],
       ['DELETE', '/worlds', undefined, 405],
-      ['POST', `/worlds/${String(worldIds[0])}/happenings`, { when: 'now' }, 400],
+      ['POST', `/worlds/${worldId}/happenings`, { when: 'now' }, 400],
     ];
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     for (const [method, path, body, status] of cases) {
       const response = await call(method, path, body);
       expect([method, path, response.status]).toEqual([method, path, status]);
       expect(typeof (await json<{ error: unknown }>(response)).error).toBe('string');
     }
+    // None of them is the server's fault, so none is logged as an error.
+    expect(logged).not.toHaveBeenCalled();
+    // A well-formed percent-encoded section id is read as the plain one.
+    expect((await call('GET', '/log/1%2C1')).status).toBe(200);
+  });
+
+  it('answers the server’s own faults with 500, logged, and without their message', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    // A bad CIPHER_KEY is a TypeError or a RangeError of the cipher: the server's
+    // configuration, not the client's request, on every route.
+    for (const CIPHER_KEY of ['not base64!', 'AAAA']) {
+      const misconfigured = { DB: env.WORKER_DB, CIPHER_KEY };
+      for (const [method, path] of [
+        ['POST', '/worlds'],
+        ['GET', `/worlds/${crypto.randomUUID()}`],
+        ['GET', '/log/1,10'],
+      ] as const) {
+        const response = await worker.fetch(new Request(`${origin}${path}`, { method }), misconfigured);
+        expect([CIPHER_KEY, path, response.status]).toEqual([CIPHER_KEY, path, 500]);
+        expect(await response.json()).toEqual({ error: 'internal error' });
+      }
+    }
+    expect(logged).toHaveBeenCalledTimes(6);
+    expect(String(logged.mock.calls[0]?.[0])).toMatch(/cipher/);
+    // A TypeError from inside the library (here, a database that throws one) is a 500 too.
+    logged.mockClear();
+    const broken = {
+      DB: {
+        prepare: () => {
+          throw new TypeError('something internal is not a function');
+        },
+        batch: () => Promise.reject(new TypeError('something internal is not a function')),
+      },
+    };
+    for (const path of ['/log/1,10', `/worlds/${crypto.randomUUID()}`]) {
+      const response = await worker.fetch(new Request(`${origin}${path}`), broken);
+      expect([path, response.status]).toEqual([path, 500]);
+      expect(await response.json()).toEqual({ error: 'internal error' });
+    }
+    expect(logged).toHaveBeenCalledTimes(2);
   });
 
   it('serves the notification log in linked sections', async () => {
-    // Two more worlds with three happenings each: 12 notifications in all.
-    for (let w = 0; w < 2; w++) {
-      const { id } = await json<{ id: string }>(await call('POST', '/worlds'));
-      worldIds.push(id);
-      for (const what of ['a', 'b', 'c']) await call('POST', `/worlds/${id}/happenings`, { what });
-    }
+    // Three worlds with three happenings each: 12 notifications after those already there.
+    const base = await lastNotificationId();
+    const worldIds = [
+      await worldWith('a', 'b', 'c'),
+      await worldWith('a', 'b', 'c'),
+      await worldWith('a', 'b', 'c'),
+    ];
     // The first section is full, so it links to the next; the next is the last.
-    const first = await json<SectionJson>(await call('GET', '/log/1,10'));
-    expect(first.id).toBe('1,10');
-    expect(first.next_id).toBe('11,20');
-    expect(first.items.map((n) => n.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const first = await json<SectionJson>(await call('GET', `/log/${sid(base + 1, base + 10)}`));
+    expect(first.id).toBe(sid(base + 1, base + 10));
+    expect(first.next_id).toBe(sid(base + 11, base + 20));
+    expect(first.items.map((n) => n.id)).toEqual(Array.from({ length: 10 }, (_, i) => base + 1 + i));
     expect(first.items[0]).toMatchObject({
       originator_id: worldIds[0],
       originator_version: 1,
@@ -126,11 +203,14 @@ describe('the Worker example', () => {
     });
     expect(typeof first.items[0]?.state).toBe('string');
     const second = await json<SectionJson>(await call('GET', `/log/${String(first.next_id)}`));
-    expect(second).toMatchObject({ id: '11,12', next_id: null });
+    expect(second).toMatchObject({ id: sid(base + 11, base + 12), next_id: null });
+    expect(second.items.map((n) => n.originator_id)).toEqual([worldIds[2], worldIds[2]]);
     // Section ids are read as the original reads them: clamped start, section-size limit.
     expect((await json<SectionJson>(await call('GET', '/log/-3,2'))).id).toBe('1,2');
-    expect((await json<SectionJson>(await call('GET', '/log/5,100'))).id).toBe('5,12');
-    expect(await json<SectionJson>(await call('GET', '/log/13,20'))).toEqual({
+    expect((await json<SectionJson>(await call('GET', `/log/${sid(base + 5, base + 100)}`))).id).toBe(
+      sid(base + 5, base + 12),
+    );
+    expect(await json<SectionJson>(await call('GET', `/log/${sid(base + 13, base + 20)}`))).toEqual({
       id: null,
       next_id: null,
       items: [],
@@ -138,13 +218,17 @@ describe('the Worker example', () => {
   });
 
   it('is followed by a RemoteNotificationLog, decoded with the client’s own mapper', async () => {
+    // Two worlds of this test's own: 8 notifications after those already there.
+    const base = await lastNotificationId();
+    await worldWith('dinosaurs', 'trucks', 'internet');
+    await worldWith('a', 'b', 'c');
     // The client fetches from the Worker; its own application decodes with the same key.
     const log = new RemoteNotificationLog(`${origin}/log/`, {
       fetch: (url) => worker.fetch(new Request(url), workerEnv),
     });
     const client = new Worlds({ cipher: new AesGcmCipher(key), compressor: new ZlibCompressor() });
     const decoded: { id: number; type: string; what?: string }[] = [];
-    let sectionId: string | null = '1,10';
+    let sectionId: string | null = sid(base + 1, base + 10);
     while (sectionId !== null) {
       const section = await log.section(sectionId);
       for (const n of section.items) {
@@ -158,9 +242,9 @@ describe('the Worker example', () => {
       }
       sectionId = section.nextId;
     }
-    // Every one of the 12 events came through, in order, and decoded.
-    expect(decoded.map((d) => d.id)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(decoded.filter((d) => d.type === 'created').length).toBe(3);
+    // Every one of the 8 events came through, in order, and decoded.
+    expect(decoded.map((d) => d.id)).toEqual(Array.from({ length: 8 }, (_, i) => base + 1 + i));
+    expect(decoded.filter((d) => d.type === 'created').map((d) => d.id)).toEqual([base + 1, base + 5]);
     expect(decoded.filter((d) => d.type === 'happened').map((d) => d.what)).toEqual([
       'dinosaurs',
       'trucks',
@@ -168,15 +252,17 @@ describe('the Worker example', () => {
       'a',
       'b',
       'c',
-      'a',
-      'b',
-      'c',
     ]);
     // select() follows sections too, with topics filtered before the limit and an inclusive stop.
-    const created = await log.select(1, 10, { topics: ['World.Created'] });
-    expect(created.map((n) => n.id)).toEqual([1, 5, 9]);
-    expect((await log.select(3, 4)).map((n) => n.id)).toEqual([3, 4, 5, 6]);
-    expect((await log.select(11, 10, { stop: 11 })).map((n) => n.id)).toEqual([11]);
+    const created = await log.select(base + 1, 10, { topics: ['World.Created'] });
+    expect(created.map((n) => n.id)).toEqual([base + 1, base + 5]);
+    expect((await log.select(base + 3, 4)).map((n) => n.id)).toEqual([
+      base + 3,
+      base + 4,
+      base + 5,
+      base + 6,
+    ]);
+    expect((await log.select(base + 8, 10, { stop: base + 8 })).map((n) => n.id)).toEqual([base + 8]);
     await expect(log.select(1, 11)).rejects.toThrow(RangeError);
     // A malformed id is refused before any request; a server error is an OperationalError.
     await expect(log.section('x')).rejects.toThrow(TypeError);
@@ -184,11 +270,13 @@ describe('the Worker example', () => {
       fetch: (url) => worker.fetch(new Request(url), workerEnv),
     });
     await expect(broken.section('1,10')).rejects.toBeInstanceOf(OperationalError);
-    // An answer that is not a section's JSON is an InterfaceError.
+    // An answer that is not a section's JSON is an InterfaceError (more in
+    // remote-notification-log.test.ts).
     for (const body of [
       'not json',
       '{"id":"1,1","next_id":null}',
       '{"id":"1,1","next_id":null,"items":[{"id":1}]}',
+      '{"id":"1,1","next_id":null,"items":[null]}',
     ]) {
       const odd = new RemoteNotificationLog(origin, { fetch: async () => new Response(body) });
       await expect(odd.section('1,1')).rejects.toBeInstanceOf(InterfaceError);
@@ -197,10 +285,13 @@ describe('the Worker example', () => {
 
   it('reads a section JSON back to the same section', async () => {
     // The shared format round-trips: ids, fields and bytes.
-    const body = await json<SectionJson>(await call('GET', '/log/1,3'));
-    const section = sectionFromJson(body);
-    expect(section.id).toBe('1,3');
-    expect(section.nextId).toBe('4,6');
+    const base = await lastNotificationId();
+    const worldId = await worldWith('dinosaurs', 'trucks', 'internet');
+    const body = await json<SectionJson>(await call('GET', `/log/${sid(base + 1, base + 3)}`));
+    const section = sectionFromJson(body, sid(base + 1, base + 3));
+    expect(section.id).toBe(sid(base + 1, base + 3));
+    expect(section.nextId).toBe(sid(base + 4, base + 6));
+    expect(section.items.map((n) => n.originatorId)).toEqual([worldId, worldId, worldId]);
     expect(section.items.map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
     expect(section.items[0]?.state).toBeInstanceOf(Uint8Array);
   });

@@ -13,6 +13,7 @@ import { d1, type D1DatabaseLike } from '../../../src/d1/index.js';
 import {
   AggregateNotFoundError,
   RecordConflictError,
+  parseSectionId,
   sectionToJson,
   type ApplicationConfig,
 } from '../../../src/index.js';
@@ -26,7 +27,7 @@ export interface WorldsEnv {
   readonly CIPHER_KEY?: string | undefined;
 }
 
-/** A request the client got wrong: answered with its status and a JSON error. */
+/** A request the client got wrong: answered with its status and its message as a JSON error. */
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -64,8 +65,11 @@ export function worldsApp(env: WorldsEnv): Worlds {
  * - `GET /log/:sectionId`, such as `/log/1,10`: a section of the notification log as JSON
  *   `{ id, next_id, items: [{ id, originator_id, originator_version, topic, state }] }`
  *
- * Errors are JSON `{ error }`: 400 for bad input, 404 for an unknown world or route, 405 for a
- * wrong method, 409 for a conflicting save.
+ * Errors are JSON `{ error }`: 400 for bad input (a malformed section id or percent-encoding, a
+ * version that is not a positive integer, a body without `what`), 404 for an unknown world or
+ * route, 405 for a wrong method, 409 for a conflicting save. Anything else, such as a bad
+ * `CIPHER_KEY` or a failing database, is the server's fault: it is logged with `console.error`
+ * and answered 500 `{ "error": "internal error" }`, without its message.
  *
  * @param request - the request
  * @param env - the Worker's bindings
@@ -78,7 +82,7 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
     if (rest.length > 0) throw new HttpError(404, `no route for ${url.pathname}`);
     if (collection === 'log' && id !== undefined && action === undefined) {
       allow(request, 'GET');
-      const section = await worldsApp(env).log.section(decodeURIComponent(id));
+      const section = await worldsApp(env).log.section(sectionIdParam(id));
       return Response.json(sectionToJson(section));
     }
     if (collection !== 'worlds') throw new HttpError(404, `no route for ${url.pathname}`);
@@ -119,10 +123,27 @@ function allow(request: Request, method: string): void {
   if (request.method !== method) throw new HttpError(405, `use ${method} here`);
 }
 
+// The section id is checked here, where an error can only be the client's, so that the log's
+// own errors (which are the server's) are never answered as bad input.
+function sectionIdParam(text: string): string {
+  let sectionId: string;
+  try {
+    sectionId = decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, `the section id ${JSON.stringify(text)} is not valid percent-encoding`);
+  }
+  try {
+    parseSectionId(sectionId, 1);
+  } catch (error) {
+    throw new HttpError(400, (error as Error).message);
+  }
+  return sectionId;
+}
+
 function versionParam(url: URL): number | undefined {
   const text = url.searchParams.get('version');
   if (text === null) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
     throw new HttpError(400, `version must be a positive integer, got ${JSON.stringify(text)}`);
   }
   return Number(text);
@@ -143,14 +164,16 @@ async function whatParam(request: Request): Promise<string> {
 }
 
 function errorResponse(error: unknown): Response {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof HttpError) return Response.json({ error: message }, { status: error.status });
-  // The library's misuse errors (a malformed section id) are the client's bad input here.
-  if (error instanceof TypeError || error instanceof RangeError) {
-    return Response.json({ error: message }, { status: 400 });
+  if (error instanceof HttpError) return Response.json({ error: error.message }, { status: error.status });
+  if (error instanceof AggregateNotFoundError) {
+    return Response.json({ error: error.message }, { status: 404 });
   }
-  if (error instanceof AggregateNotFoundError) return Response.json({ error: message }, { status: 404 });
-  if (error instanceof RecordConflictError) return Response.json({ error: message }, { status: 409 });
+  if (error instanceof RecordConflictError) {
+    // The recorder's message names tables: the client needs only to know to try again.
+    return Response.json({ error: 'the world was changed by another request; try again' }, { status: 409 });
+  }
+  // The rest is the server's: a bad CIPHER_KEY, a database error, a bug. A TypeError or a
+  // RangeError here is not the client's mistake either, since client input is checked above.
   console.error(error);
   return Response.json({ error: 'internal error' }, { status: 500 });
 }
