@@ -57,6 +57,12 @@ const MAX_KEYS = 256;
 /** The key whose assignment replaces an object's prototype: never written, never read. */
 const PROTO_KEY = '__proto__';
 
+/**
+ * The deepest nesting of arrays and objects written. Python's `json` reads about 990 levels
+ * before its recursion limit; past this the state could be stored but not read back there.
+ */
+export const MAX_DEPTH = 500;
+
 /** Encodes values to bytes and back. */
 export interface Transcoder {
   /**
@@ -109,7 +115,7 @@ export class JsonTranscoder implements Transcoder {
   encode(value: unknown): Uint8Array {
     // Each state gets a buffer of its own: views of a shared buffer would carry other events'
     // bytes wherever a state is structured-cloned or its `.buffer` is read.
-    return this.#encoder.encode(this.#write(value, true));
+    return this.#encoder.encode(this.#write(value, 0));
   }
 
   decode(data: Uint8Array): unknown {
@@ -119,7 +125,13 @@ export class JsonTranscoder implements Transcoder {
     } catch (error) {
       throw new TranscodingError('transcoder: stored state is not UTF-8 JSON', { cause: error });
     }
-    return this.#decodeValue(parsed);
+    try {
+      return this.#decodeValue(parsed);
+    } catch (error) {
+      if (error instanceof TranscodingError) throw error;
+      // Nesting deeper than the call stack (written by something else).
+      throw new TranscodingError('transcoder: stored state could not be decoded', { cause: error });
+    }
   }
 
   /**
@@ -128,59 +140,79 @@ export class JsonTranscoder implements Transcoder {
    * objects and is `null` elsewhere), in one pass, without building the transcoded copy.
    *
    * @param value - the value
-   * @param keepKeys - whether to keep the keys of a plain object written here (true only for
-   *   the top-level value: keys further in are data, such as the keys of a map)
+   * @param depth - how many arrays and objects it is inside (the keys of the top-level object,
+   *   at depth 0, are field names and are kept; keys further in are data)
    * @returns the JSON
-   * @throws {@link TranscodingError} for a function, a symbol, a value of an unregistered type,
-   *   a `__proto__` key, or a transcoding that gives `undefined`
+   * @throws {@link TranscodingError} for a function, a symbol, a number JSON cannot hold (`NaN`,
+   *   `Infinity`), a value of an unregistered type, a `__proto__` key, a plain object JSON
+   *   would read back as a custom type, a transcoding that gives `undefined`, or nesting
+   *   deeper than {@link MAX_DEPTH}
    */
-  #write(value: unknown, keepKeys = false): string {
+  #write(value: unknown, depth: number): string {
     switch (typeof value) {
       case 'string':
         return quote(value);
       case 'number':
-        return Number.isFinite(value) ? String(value) : 'null';
+        if (Number.isFinite(value)) return String(value);
+        throw new TranscodingError(
+          `transcoder: the number ${String(value)} cannot be stored as JSON; store null or a string instead`,
+        );
       case 'boolean':
         return value ? 'true' : 'false';
       case 'undefined':
         return 'null';
       case 'bigint':
-        return this.#writeCustom(value, BigInt);
+        return this.#writeCustom(value, BigInt, depth);
       case 'object': {
         if (value === null) return 'null';
-        const type = (value as { constructor?: unknown }).constructor;
-        if (type === Object || type === undefined)
-          return this.#writeObject(value as Record<string, unknown>, keepKeys);
-        if (type === Array) return this.#writeArray(value as unknown[]);
-        return this.#writeCustom(value, type);
+        if (depth >= MAX_DEPTH) {
+          throw new TranscodingError(
+            `transcoder: values nested deeper than ${String(MAX_DEPTH)} levels are not written (Python's json could not read them)`,
+          );
+        }
+        if (Array.isArray(value)) return this.#writeArray(value, depth);
+        // By the prototype, not a `constructor` property: a plain object may have a key of that name.
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto === Object.prototype || proto === null) {
+          return this.#writeObject(value as Record<string, unknown>, depth);
+        }
+        return this.#writeCustom(value, (proto as { constructor?: unknown }).constructor, depth);
       }
       default:
         throw new TranscodingError(`transcoder: a ${typeof value} cannot be transcoded`);
     }
   }
 
-  #writeObject(record: Record<string, unknown>, keepKeys: boolean): string {
+  #writeObject(record: Record<string, unknown>, depth: number): string {
     let json = '{';
+    let written = 0;
     for (const key in record) {
       const item = record[key];
       if (item === undefined) continue;
       if (key === PROTO_KEY) throw protoKeyError();
-      if (json.length > 1) json += ',';
-      json += `${keepKeys ? this.#quoteKey(key) : quote(key)}:${this.#write(item)}`;
+      if (written > 0) json += ',';
+      json += `${depth === 0 ? this.#quoteKey(key) : quote(key)}:${this.#write(item, depth + 1)}`;
+      written++;
+    }
+    // Exactly `_type_` (a string) and `_data_` is what reading takes for a custom type.
+    if (written === 2 && typeof record._type_ === 'string' && record._data_ !== undefined) {
+      throw new TranscodingError(
+        "transcoder: a plain object of just '_type_' and '_data_' would be read back as a custom type; register a transcoding for what it stands for",
+      );
     }
     return `${json}}`;
   }
 
-  #writeArray(array: readonly unknown[]): string {
+  #writeArray(array: readonly unknown[], depth: number): string {
     let json = '[';
     for (let i = 0; i < array.length; i++) {
       if (i > 0) json += ',';
-      json += this.#write(array[i]);
+      json += this.#write(array[i], depth + 1);
     }
     return `${json}]`;
   }
 
-  #writeCustom(value: unknown, type: unknown): string {
+  #writeCustom(value: unknown, type: unknown, depth: number): string {
     const transcoding = this.#byType.get(type);
     if (transcoding === undefined) {
       const name = typeof type === 'function' ? type.name : String(type);
@@ -194,7 +226,8 @@ export class JsonTranscoder implements Transcoder {
         `transcoder: transcoding '${transcoding.name}' gave undefined, which JSON cannot hold; return null instead`,
       );
     }
-    return `${this.#prefixes.get(type) as string}${this.#write(data)}}`;
+    // The `_type_`/`_data_` object is one level, its data the next.
+    return `${this.#prefixes.get(type) as string}${this.#write(data, depth + 1)}}`;
   }
 
   #quoteKey(key: string): string {
@@ -237,7 +270,15 @@ export class JsonTranscoder implements Transcoder {
           `transcoder: no transcoding is registered for stored type '${record._type_}'`,
         );
       }
-      return transcoding.decode(record._data_);
+      try {
+        return transcoding.decode(record._data_);
+      } catch (error) {
+        if (error instanceof TranscodingError) throw error;
+        throw new TranscodingError(
+          `transcoder: stored '${record._type_}' data could not be decoded by its transcoding`,
+          { cause: error },
+        );
+      }
     }
     return record;
   }

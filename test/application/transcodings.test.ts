@@ -186,8 +186,9 @@ describe('custom transcodings (the seed example)', () => {
       Date.UTC(2026, 10, 28),
       Date.UTC(2026, 10, 27, 9, 5, 7, 45),
       Date.UTC(1969, 11, 31, 23, 0, 0, 5),
-      Date.UTC(-200, 0, 1, 1, 2, 3, 4),
-      Date.UTC(12_000, 5, 6, 7, 8, 9, 10),
+      // The first and last milliseconds Python's datetime holds.
+      -62_135_596_800_000,
+      253_402_300_799_999,
       Date.UTC(2024, 1, 29, 12),
     ];
     for (let i = 0; i < 2_000; i++) times.push(Math.round((Math.random() - 0.3) * 4e12));
@@ -196,7 +197,75 @@ describe('custom transcodings (the seed example)', () => {
       expect(dates.encode(date)).toBe(expected(date));
       expect(dates.decode(dates.encode(date)).getTime()).toBe(time);
     }
-    expect(() => dates.encode(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('refuses dates Python cannot hold, and reads only ISO 8601 dates, with no offset as UTC', () => {
+    const dates = new DateTimeAsIso();
+    // Invalid dates and years outside 1 to 9999 are a TranscodingError, never a RangeError.
+    for (const time of [Number.NaN, -62_135_596_800_001, 253_402_300_800_000, Date.UTC(-200, 0, 1)]) {
+      expect(() => dates.encode(new Date(time)), String(time)).toThrow(TranscodingError);
+    }
+    // A naive Python datetime is read as UTC, whatever the reader's time zone.
+    expect(dates.decode('2026-11-27T13:14:01.123456').toISOString()).toBe('2026-11-27T13:14:01.123Z');
+    expect(dates.decode('2026-11-27 13:14').toISOString()).toBe('2026-11-27T13:14:00.000Z');
+    // Offsets are applied; the years 1 to 99 are not read as 1901 to 1999.
+    expect(dates.decode('2026-11-27T08:14:01-05:00').toISOString()).toBe('2026-11-27T13:14:01.000Z');
+    expect(dates.decode('2026-11-27T18:44:01.5+05:30').toISOString()).toBe('2026-11-27T13:14:01.500Z');
+    expect(dates.decode('0001-01-01T00:00:00+00:00').getTime()).toBe(-62_135_596_800_000);
+    expect(dates.decode('0099-06-01T00:00:00Z').getUTCFullYear()).toBe(99);
+    // Loose text the Date constructor would take, and fields out of range, are not dates.
+    for (const text of ['2020', 'March 7, 2020', '2021-02-31T00:00:00+00:00', '2021-01-01T24:00:00Z', '']) {
+      expect(() => dates.decode(text), text).toThrow(TranscodingError);
+    }
+  });
+
+  it('refuses what JSON cannot hold or would read back as something else, writing nothing', () => {
+    const app = new MyApplication();
+    const encode = (value: unknown) => app.transcoder.encode(value);
+    // Numbers JSON has no text for (JSON.stringify would write null).
+    for (const n of [Number.NaN, Infinity, -Infinity]) {
+      expect(() => encode({ n }), String(n)).toThrow(TranscodingError);
+    }
+    // A plain object that looks like a custom type; near misses are plain data.
+    expect(() => encode({ x: { _type_: 'foo', _data_: 1 } })).toThrow(/'_type_' and '_data_'/);
+    for (const plain of [
+      { _type_: 1, _data_: 1 },
+      { _type_: 'foo', _data_: 1, more: 2 },
+      { _type_: 'foo' },
+    ]) {
+      expect(app.transcoder.decode(encode({ x: plain }))).toEqual({ x: plain });
+    }
+    // Nesting: 500 levels are written and read back, 501 are refused.
+    const nest = (levels: number): unknown => {
+      let value: unknown = 'core';
+      for (let i = 0; i < levels; i++) value = [value];
+      return value;
+    };
+    expect(app.transcoder.decode(encode(nest(500)))).toEqual(nest(500));
+    expect(() => encode(nest(501))).toThrow(/nested deeper than 500/);
+    // Deeper state written by something else is a TranscodingError, not a stack overflow.
+    const deep = new TextEncoder().encode(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    expect(() => app.transcoder.decode(deep)).toThrow(TranscodingError);
+  });
+
+  it('writes a plain object whose key is "constructor" as data, and reads back what its transcodings refuse as TranscodingError', () => {
+    const app = new MyApplication();
+    const words = { constructor: 3, the: 5 };
+    expect(new TextDecoder().decode(app.transcoder.encode({ words }))).toBe(
+      '{"words":{"constructor":3,"the":5}}',
+    );
+    expect(app.transcoder.decode(app.transcoder.encode({ words }))).toEqual({ words });
+    // A function under that key is still a function: not data.
+    expect(() => app.transcoder.encode({ c: { constructor: Map } })).toThrow(TranscodingError);
+    // A stored custom type whose data its transcoding cannot read.
+    const decode = (text: string) => app.transcoder.decode(new TextEncoder().encode(text));
+    for (const text of [
+      '{"b":{"_type_":"bigint","_data_":"1.5"}}',
+      '{"m":{"_type_":"map","_data_":7}}',
+      '{"d":{"_type_":"datetime_iso","_data_":7}}',
+    ]) {
+      expect(() => decode(text), text).toThrow(TranscodingError);
+    }
   });
 
   it('gives every state a buffer of its own, so no state carries another one’s bytes', () => {
@@ -230,7 +299,7 @@ describe('custom transcodings (the seed example)', () => {
       'x\udc00',
       '\u2028\u2029',
     ];
-    const numbers = [0, -0, 1, -1.5, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.NaN, Infinity, -Infinity];
+    const numbers = [0, -0, 1, -1.5, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE];
     const leaves: unknown[] = [...texts, ...numbers, true, false, null, undefined];
     let seed = 7;
     const random = (n: number) => {

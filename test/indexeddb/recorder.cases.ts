@@ -162,10 +162,17 @@ export function describeIndexedDbCases(): void {
       const r = recorder({ dbName });
       const [a, b] = [newId(), newId()];
       await r.insertEvents([stored(a, 1)]);
-      // The third event's key is not a valid IndexedDB key: the whole save is aborted.
-      const error = await r
-        .insertEvents([stored(b, 1), stored(b, 2), stored(b, Number.NaN)])
-        .catch((e: unknown) => e);
+      // IndexedDB refuses the third add (as it does a key or value it cannot take, which the
+      // recorder's own checks leave no way to send): the whole save is aborted.
+      const add = originalAdd();
+      let calls = 0;
+      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+        calls += 1;
+        if (calls === 3) throw new DOMException('The data provided does not meet requirements.', 'DataError');
+        return add.apply(this, args);
+      });
+      const error = await r.insertEvents([stored(b, 1), stored(b, 2), stored(b, 3)]).catch((e: unknown) => e);
+      vi.restoreAllMocks();
       expect(error).toBeInstanceOf(DataError);
       expect((error as Error).message).toMatch(/nothing was written/);
       expect((error as Error).cause).toMatchObject({ name: 'DataError' });
@@ -175,12 +182,17 @@ export function describeIndexedDbCases(): void {
       expect(await r.insertEvents([stored(b, 1)])).toEqual([2]);
     });
 
-    it('reports a read bound IndexedDB cannot use as a DataError', async () => {
+    it('reports a read bound IndexedDB refuses as a DataError', async () => {
       const r = recorder({ dbName: freshDbName() });
       const id = newId();
       await r.insertEvents([stored(id, 1)]);
-      // NaN is no IndexedDB key: the read fails with the library's DataError, the cause kept.
-      const error = await r.selectEvents(id, { gt: Number.NaN }).catch((e: unknown) => e);
+      // The recorder checks bounds first (NaN is a RangeError), so IndexedDB's own refusal is
+      // made here: the read fails with the library's DataError, the cause kept.
+      vi.spyOn(IDBKeyRange, 'bound').mockImplementationOnce(() => {
+        throw new DOMException('The parameter is not a valid key.', 'DataError');
+      });
+      const error = await r.selectEvents(id, { gt: 0 }).catch((e: unknown) => e);
+      vi.restoreAllMocks();
       expect(error).toBeInstanceOf(DataError);
       expect((error as Error).cause).toMatchObject({ name: 'DataError' });
       // The recorder still works.
