@@ -39,7 +39,8 @@ export class D1AggregateRecorder extends D1TableRecorder implements AggregateRec
    * @returns an empty list: this table keeps no notification log
    * @throws {@link RecordConflictError} when an originator id and version is taken, or appears
    *   twice in the batch; nothing is written
-   * @throws {@link DataError} when an event is over D1's row limit; nothing is sent
+   * @throws {@link DataError} when an event is over D1's row limit, or the states together are
+   *   over {@link MAX_SAVE_BYTES}; nothing is sent
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     if (events.length > 0) await this.insertRows(events);

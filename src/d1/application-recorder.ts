@@ -13,7 +13,8 @@ import {
   type SelectNotificationsOptions,
 } from '../persistence/recorders.js';
 import type { D1DatabaseLike } from './database.js';
-import { ROWS_PER_PAGE } from './limits.js';
+import { PAGE_BYTES, ROWS_PER_PAGE } from './limits.js';
+import { isLastPage, pageSql } from './pages.js';
 import { applicationTablesSql, d1TableNames } from './schema.js';
 import { D1TableRecorder, type D1RecorderOptions } from './table-recorder.js';
 
@@ -62,7 +63,8 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
    * @returns the new notification ids, in the order of `events`
    * @throws {@link RecordConflictError} when an originator id and version is taken, or appears
    *   twice in the batch; nothing is written
-   * @throws {@link DataError} when an event is over D1's row limit; nothing is sent
+   * @throws {@link DataError} when an event is over D1's row limit, or the states together are
+   *   over {@link MAX_SAVE_BYTES}; nothing is sent
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     if (events.length === 0) return [];
@@ -79,7 +81,8 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
   }
 
   /**
-   * Selects notifications by id ascending, one page of rows per query: from `start`
+   * Selects notifications by id ascending, one page per query (up to {@link ROWS_PER_PAGE}
+   * rows, fewer when their states reach {@link PAGE_BYTES}): from `start`
    * (inclusive; below 1 reads from the beginning), at most `limit` (0 gives none), up to
    * `stop` (inclusive), topics filtered before the limit.
    *
@@ -97,12 +100,19 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
     const { stop, topics } = options;
     checkSelection(start, limit, stop);
     if (limit === 0 || (stop !== undefined && stop < Math.max(1, start))) return [];
-    let sql = `SELECT notification_id, originator_id, originator_version, topic, state FROM ${this.table} WHERE notification_id >= ?`;
-    if (stop !== undefined) sql += ' AND notification_id <= ?';
+    let where = 'notification_id >= ?';
+    if (stop !== undefined) where += ' AND notification_id <= ?';
     // One parameter carries every topic, so a long list never meets the parameter limit.
     const topicsJson = topics === undefined || topics.length === 0 ? undefined : JSON.stringify(topics);
-    if (topicsJson !== undefined) sql += ' AND topic IN (SELECT value FROM json_each(?))';
-    sql += ' ORDER BY notification_id LIMIT ?';
+    if (topicsJson !== undefined) where += ' AND topic IN (SELECT value FROM json_each(?))';
+    const sql = pageSql({
+      table: this.table,
+      columns: 'notification_id, originator_id, originator_version, topic, state',
+      scope: '',
+      key: 'notification_id',
+      where,
+      desc: false,
+    });
 
     const out: Notification[] = [];
     let from = start;
@@ -111,21 +121,16 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
       const params: unknown[] = [from];
       if (stop !== undefined) params.push(stop);
       if (topicsJson !== undefined) params.push(topicsJson);
-      params.push(want);
+      params.push(want, PAGE_BYTES);
       const rows = await this.selectRows<NotificationRow>(sql, params);
+      let bytes = 0;
       for (const r of rows) {
-        out.push(
-          new Notification(
-            r.notification_id,
-            r.originator_id,
-            r.originator_version,
-            r.topic,
-            toBytes(r.state),
-          ),
-        );
+        const state = toBytes(r.state);
+        bytes += state.byteLength;
+        out.push(new Notification(r.notification_id, r.originator_id, r.originator_version, r.topic, state));
       }
       const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < want || out.length === limit) return out;
+      if (last === undefined || out.length === limit || isLastPage(rows.length, want, bytes)) return out;
       from = last.notification_id + 1;
     }
   }

@@ -10,5 +10,5 @@ export { D1ApplicationRecorder } from './application-recorder.js';
 export { D1AggregateRecorder } from './aggregate-recorder.js';
 export type { D1RecorderOptions } from './table-recorder.js';
 export { d1Schema, d1TableNames, type D1TableNames } from './schema.js';
-export { MAX_ROW_BYTES } from './limits.js';
+export { MAX_ROW_BYTES, MAX_SAVE_BYTES } from './limits.js';
 export type { D1DatabaseLike, D1ResultLike, D1StatementLike } from './database.js';

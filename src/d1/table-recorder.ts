@@ -13,7 +13,8 @@ import {
 import { toBytes } from '../persistence/bytes.js';
 import type { D1DatabaseLike, D1StatementLike } from './database.js';
 import { translateError } from './errors.js';
-import { ROWS_PER_INSERT, ROWS_PER_PAGE, checkRowSize } from './limits.js';
+import { PAGE_BYTES, ROWS_PER_INSERT, ROWS_PER_PAGE, checkRowSize, checkSaveSize } from './limits.js';
+import { isLastPage, pageSql } from './pages.js';
 
 /** Options of the D1 recorders. */
 export interface D1RecorderOptions {
@@ -70,12 +71,14 @@ export class D1TableRecorder {
    *
    * @param events - the batch, not empty
    * @returns the rows returned by the statements, in statement order
-   * @throws {@link DataError} when an event is over D1's row limit, before anything is sent
+   * @throws {@link DataError} when an event is over D1's row limit, or the states together are
+   *   over {@link MAX_SAVE_BYTES}, before anything is sent
    * @throws {@link RecordConflictError} on a duplicate originator id and version
    */
   protected async insertRows<T>(events: readonly StoredEvent[]): Promise<T[]> {
     checkStoredEvents(events);
     for (const event of events) checkRowSize(event, this.table);
+    checkSaveSize(events, this.table);
     await this.ensureTables();
     const statements: D1StatementLike[] = [];
     for (let from = 0; from < events.length; from += ROWS_PER_INSERT) {
@@ -101,7 +104,8 @@ export class D1TableRecorder {
   }
 
   /**
-   * Selects an originator's stored events, one page of rows per query.
+   * Selects an originator's stored events, one page per query: up to {@link ROWS_PER_PAGE}
+   * rows, fewer when their states reach {@link PAGE_BYTES}.
    *
    * @param originatorId - the originator's id
    * @param options - version bounds, order and limit
@@ -117,29 +121,34 @@ export class D1TableRecorder {
     const out: StoredEvent[] = [];
     for (;;) {
       const want = limit === undefined ? ROWS_PER_PAGE : Math.min(ROWS_PER_PAGE, limit - out.length);
-      let sql = `SELECT originator_version, topic, state FROM ${this.table} WHERE originator_id = ?`;
-      const params: unknown[] = [originatorId];
+      let where = 'originator_id = ?';
+      const params: unknown[] = [originatorId, originatorId];
       if (gt !== undefined) {
-        sql += ' AND originator_version > ?';
+        where += ' AND originator_version > ?';
         params.push(gt);
       }
       if (lte !== undefined) {
-        sql += ' AND originator_version <= ?';
+        where += ' AND originator_version <= ?';
         params.push(lte);
       }
-      sql += ` ORDER BY originator_version ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
-      params.push(want);
+      params.push(want, PAGE_BYTES);
+      const sql = pageSql({
+        table: this.table,
+        columns: 'originator_version, topic, state',
+        scope: 'originator_id = ?',
+        key: 'originator_version',
+        where,
+        desc,
+      });
       const rows = await this.selectRows<EventRow>(sql, params);
+      let bytes = 0;
       for (const row of rows) {
-        out.push({
-          originatorId,
-          originatorVersion: row.originator_version,
-          topic: row.topic,
-          state: toBytes(row.state),
-        });
+        const state = toBytes(row.state);
+        bytes += state.byteLength;
+        out.push({ originatorId, originatorVersion: row.originator_version, topic: row.topic, state });
       }
       const last = rows[rows.length - 1];
-      if (last === undefined || rows.length < want || out.length === limit) return out;
+      if (last === undefined || out.length === limit || isLastPage(rows.length, want, bytes)) return out;
       // The next page continues after the last version read, in the same direction.
       if (desc) lte = last.originator_version - 1;
       else gt = last.originator_version;
