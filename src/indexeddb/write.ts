@@ -5,7 +5,7 @@
  * @module
  */
 import { unwrap } from 'idb';
-import { RecordConflictError } from '../errors.js';
+import { OperationalError, RecordConflictError } from '../errors.js';
 import type { StoredEvent } from '../persistence/records.js';
 import type { StoreTransaction } from './connection.js';
 import { errorName, translateError } from './errors.js';
@@ -38,6 +38,8 @@ export function notificationRange(applicationName: string, start = -Infinity, st
  * @returns the notification ids given (empty unless `numbered`)
  * @throws {@link RecordConflictError} when a key is taken (or repeated); nothing is written
  * @throws {@link OperationalError} or {@link DataError} when the transaction aborts otherwise
+ * @throws {@link OperationalError} when a request threw but the transaction could not be
+ *   aborted (it had already finished): some of the batch may be written
  */
 export async function addRecords(
   tx: StoreTransaction<'readwrite'>,
@@ -85,7 +87,17 @@ export async function addRecords(
   } catch (error) {
     throw writeError(thrown ?? error, events[failedAt], dbName);
   }
+  // It committed although a request threw: the adds before it may be written.
+  if (thrown !== undefined) throw unknownOutcome(thrown, dbName);
   return ids;
+}
+
+function unknownOutcome(error: unknown, dbName: string): OperationalError {
+  return new OperationalError(
+    `indexeddb: saving to "${dbName}" failed (${errorName(error) ?? 'Error'}) after the transaction had ` +
+      'finished, so it could not be aborted: some of the batch may be written; the outcome is not known',
+    { cause: error },
+  );
 }
 
 function settled(tx: IDBTransaction): Promise<void> {

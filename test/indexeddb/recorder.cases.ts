@@ -182,6 +182,32 @@ export function describeIndexedDbCases(): void {
       expect(await r.insertEvents([stored(b, 1)])).toEqual([2]);
     });
 
+    it('never returns ids when an add throws after the transaction has finished', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const [a, b] = [newId(), newId()];
+      await r.insertEvents([stored(a, 1)]);
+      // The third add finds its transaction already committing (as where promise callbacks
+      // run after IndexedDB's auto-commit): it throws, and the transaction can no longer be
+      // aborted, so what was written is not known.
+      const add = originalAdd();
+      let calls = 0;
+      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+        calls += 1;
+        if (calls === 3) {
+          this.transaction.commit();
+          throw new DOMException('The transaction is not active.', 'TransactionInactiveError');
+        }
+        return add.apply(this, args);
+      });
+      const error = await r.insertEvents([stored(b, 1), stored(b, 2), stored(b, 3)]).catch((e: unknown) => e);
+      vi.restoreAllMocks();
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/^indexeddb: saving to ".*" failed .*outcome is not known/);
+      expect((error as Error).cause).toMatchObject({ name: 'TransactionInactiveError' });
+      // Indeed part of the batch was committed: the save could not be atomic.
+      expect((await r.selectEvents(b)).map((e) => e.originatorVersion)).toEqual([1, 2]);
+    });
+
     it('reports a read bound IndexedDB refuses as a DataError', async () => {
       const r = recorder({ dbName: freshDbName() });
       const id = newId();
