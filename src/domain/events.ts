@@ -134,7 +134,9 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
   declare readonly originatorTopic: string;
 
   /**
-   * Copies the payload fields onto the new aggregate.
+   * Copies the payload fields onto the new aggregate: arrays, plain objects, maps, sets, dates
+   * and bytes as copies, so later events that change the aggregate's state never change this
+   * event's payload (which is encoded only when it is saved, and again when it is replayed).
    *
    * @param aggregate - the new aggregate
    */
@@ -142,7 +144,7 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
     const target = aggregate as unknown as Record<string, unknown>;
     const source = this as unknown as Record<string, unknown>;
     for (const key in this) {
-      if (!CREATED_BASE_KEYS.has(key)) target[key] = source[key];
+      if (!CREATED_BASE_KEYS.has(key)) target[key] = copyData(source[key]);
     }
   }
 
@@ -165,3 +167,34 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
 }
 
 const CREATED_BASE_KEYS = new Set(['originatorId', 'originatorVersion', 'timestamp', 'originatorTopic']);
+
+/**
+ * Copies data deeply: arrays, plain objects, `Map` (its values), `Set`, `Date` and `Uint8Array`
+ * are copied; any other object (an instance of a class of the user's) is shared as it is.
+ *
+ * @param value - the value
+ * @returns the copy
+ */
+function copyData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyData);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const copy = Object.create(proto) as Record<string, unknown>;
+    for (const key in value) {
+      // defineProperty: an own `__proto__` key stays a key and never becomes the prototype.
+      Object.defineProperty(copy, key, {
+        value: copyData((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return copy;
+  }
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copyData(v)]));
+  if (value instanceof Set) return new Set([...value].map(copyData));
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof Uint8Array) return value.slice();
+  return value;
+}

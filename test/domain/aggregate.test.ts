@@ -104,6 +104,61 @@ describe('Aggregate', () => {
   });
 });
 
+describe('the default apply of a created event', () => {
+  class ListCreated extends AggregateCreated<List> {
+    static readonly topic = 'List.Created';
+    declare readonly items: string[];
+    declare readonly meta: { tags: Set<string>; counts: Map<string, number[]>; when: Date };
+  }
+  class Added extends AggregateEvent<List> {
+    static readonly topic = 'List.Added';
+    declare readonly item: string;
+    override apply(list: List): void {
+      list.items.push(this.item);
+      list.meta.tags.add(this.item);
+      list.meta.counts.get('n')?.push(1);
+      list.meta.when.setTime(0);
+    }
+  }
+  class List extends Aggregate {
+    static readonly topic = 'List';
+    static readonly events = [ListCreated, Added];
+    items: string[] = [];
+    meta = { tags: new Set<string>(), counts: new Map<string, number[]>(), when: new Date() };
+    static create(items: string[]): List {
+      const meta = { tags: new Set(items), counts: new Map([['n', [0]]]), when: new Date(1_000) };
+      return this.createAggregate(ListCreated, { items, meta });
+    }
+    add(item: string): void {
+      this.triggerEvent(Added, { item });
+    }
+  }
+  class Lists extends Application {
+    static override readonly applicationName = 'Lists';
+    static override readonly aggregates = [List];
+  }
+
+  it('copies the payload, so later events never change what the created event stores', async () => {
+    const app = new Lists();
+    const list = List.create(['a']);
+    list.add('b');
+    const [created] = list.collectEvents() as [ListCreated, Added];
+    // The created event still says what it said when it was made.
+    expect(created.items).toEqual(['a']);
+    expect([...created.meta.tags]).toEqual(['a']);
+    expect(created.meta.counts.get('n')).toEqual([0]);
+    expect(created.meta.when.getTime()).toBe(1_000);
+    // Saved and replayed, the aggregate is what it was.
+    const again = List.create(['a']);
+    again.add('b');
+    await app.save(again);
+    const read = await app.repository.get<List>(again.id);
+    expect(read.items).toEqual(['a', 'b']);
+    expect([...read.meta.tags]).toEqual(['a', 'b']);
+    expect(read.meta.counts.get('n')).toEqual([0, 1]);
+  });
+});
+
 describe('Topics', () => {
   it('registers an aggregate and its events, and finds them by topic', () => {
     const topics = new Topics();
