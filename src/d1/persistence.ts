@@ -21,8 +21,9 @@ export interface D1Options {
 }
 
 /**
- * Gives applications their recorders over one D1 database, keeping applications apart by
- * name: each has its own `<name>_events` and `<name>_snapshots` tables.
+ * Gives applications their recorders over one D1 database, each name its own `<name>_events`
+ * and `<name>_snapshots` tables. SQLite compares table names without regard to case, so names
+ * that differ only in case (`Worlds`, `worlds`) name the same tables and share one log.
  */
 export class D1Persistence implements Persistence {
   readonly #options: D1Options;

@@ -19,7 +19,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Returns the quoted table names of an application, after checking that its name is safe in
- * an SQL identifier.
+ * an SQL identifier. The names keep the application name's case, but SQLite compares them
+ * without regard to case: `Worlds` and `worlds` get the same tables.
  *
  * @param applicationName - the application's name
  * @returns the table names

@@ -135,6 +135,22 @@ describe('d1 recorder', () => {
     ]);
   });
 
+  it('gives names that differ only in case the same tables, as documented', async () => {
+    const persistence = d1({ database: env.DB });
+    const name = freshName();
+    const [lower, upper] = [name.toLowerCase(), `T${name.slice(1).toUpperCase()}`];
+    const id = newId();
+    await persistence.applicationRecorder(lower).insertEvents([stored(id, 1)]);
+    // SQLite compares table names without regard to case: the other spelling sees the same log,
+    // and the same originator id and version conflicts.
+    expect(
+      (await persistence.applicationRecorder(upper).selectNotifications(1, 10)).map((n) => n.id),
+    ).toEqual([1]);
+    await expect(persistence.applicationRecorder(upper).insertEvents([stored(id, 1)])).rejects.toBeInstanceOf(
+      RecordConflictError,
+    );
+  });
+
   it('keeps what was saved for a new persistence over the same database', async () => {
     const name = freshName();
     const id = newId();
