@@ -80,7 +80,7 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
         gt !== undefined,
       );
       const store = tx.objectStore(this.storeName);
-      if (!desc) return store.getAll(range, limit);
+      if (!desc) return store.getAll(range, countOf(limit));
       if (limit === undefined) return (await store.getAll(range)).reverse();
       return collect(await store.openCursor(range, 'prev'), limit, () => true);
     });
@@ -164,7 +164,7 @@ export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder imp
     const records = await this.read(async (tx) => {
       const range = notificationRange(this.applicationName, start, stop);
       const index = tx.objectStore(EVENTS_STORE).index(NOTIFICATIONS_INDEX);
-      if (topics === undefined || topics.length === 0) return index.getAll(range, limit);
+      if (topics === undefined || topics.length === 0) return index.getAll(range, countOf(limit));
       // Topics filter before the limit, so walk the range until enough match.
       const wanted = new Set(topics);
       return collect(await index.openCursor(range), limit, (record) => wanted.has(record.topic));
@@ -179,6 +179,20 @@ export class IndexedDbApplicationRecorder extends IndexedDbAggregateRecorder imp
       return last === null ? 0 : last.key[1];
     });
   }
+}
+
+/** The largest count `getAll` takes (its `count` is an unsigned 32-bit integer). */
+const MAX_COUNT = 0xffff_ffff;
+
+/**
+ * Returns the `count` to pass `getAll` for a limit: none when the limit is more than it
+ * takes, since a limit that large is no limit for any database that fits on a disk.
+ *
+ * @param limit - the limit, a non-negative integer, or undefined
+ * @returns the count, or undefined for all
+ */
+function countOf(limit: number | undefined): number | undefined {
+  return limit === undefined || limit > MAX_COUNT ? undefined : limit;
 }
 
 /** A cursor over event records: what the two walks below need of idb's cursors. */

@@ -151,6 +151,25 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       await expect(recorder.selectEvents(id, { limit: -1 })).rejects.toThrow(RangeError);
     });
 
+    it('selects with a limit above 2^32-1 like any other', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      await recorder.insertEvents([1, 2, 3].map((v) => stored(id, v, v === 2 ? 'two' : 'topic1')));
+      // Any non-negative integer is a limit, even one no database count could hold.
+      for (const limit of [2 ** 32, Number.MAX_SAFE_INTEGER]) {
+        const versions = async (o: Parameters<ApplicationRecorder['selectEvents']>[1]) =>
+          (await recorder.selectEvents(id, { ...o, limit })).map((e) => e.originatorVersion);
+        expect(await versions({})).toEqual([1, 2, 3]);
+        expect(await versions({ gt: 1 })).toEqual([2, 3]);
+        expect(await versions({ desc: true })).toEqual([3, 2, 1]);
+        const notified = async (o?: Parameters<ApplicationRecorder['selectNotifications']>[2]) =>
+          (await recorder.selectNotifications(1, limit, o)).map((n) => n.originatorVersion);
+        expect(await notified()).toEqual([1, 2, 3]);
+        expect(await notified({ stop: 2 })).toEqual([1, 2]);
+        expect(await notified({ topics: ['two'] })).toEqual([2]);
+      }
+    });
+
     it('refuses version bounds that are not integers', async () => {
       const recorder = await applicationRecorder();
       const id = newId();
