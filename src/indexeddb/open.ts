@@ -21,13 +21,14 @@ function missingStores(dbName: string): ProgrammingError {
  * Returns the environment's IndexedDB factory.
  *
  * @returns `globalThis.indexedDB`
- * @throws {@link NotSupportedError} when the environment has no IndexedDB
+ * @throws {@link NotSupportedError} when the environment has no IndexedDB (undefined or null)
  */
 export function environmentFactory(): IDBFactory {
-  const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (factory === undefined) {
+  const factory = (globalThis as { indexedDB?: IDBFactory | null }).indexedDB;
+  // Null where IndexedDB is turned off (Firefox's dom.indexedDB.enabled).
+  if (factory === undefined || factory === null) {
     throw new NotSupportedError(
-      'indexeddb: this environment has no IndexedDB (globalThis.indexedDB is undefined); ' +
+      `indexeddb: this environment has no IndexedDB (globalThis.indexedDB is ${String(factory)}); ` +
         "in Node, import 'fake-indexeddb/auto' first",
     );
   }

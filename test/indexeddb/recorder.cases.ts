@@ -442,11 +442,14 @@ export function describeIndexedDbCases(): void {
     });
 
     it('says so when the environment has no IndexedDB', async () => {
-      vi.stubGlobal('indexedDB', undefined);
-      const r = recorder({ dbName: freshDbName() });
-      const error = await r.maxNotificationId().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(NotSupportedError);
-      expect((error as Error).message).toMatch(/^indexeddb: this environment has no IndexedDB/);
+      // Undefined where it was never there; null where it is turned off (Firefox's setting).
+      for (const missing of [undefined, null]) {
+        vi.stubGlobal('indexedDB', missing);
+        const r = recorder({ dbName: freshDbName() });
+        const error = await r.maxNotificationId().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NotSupportedError);
+        expect((error as Error).message).toMatch(/^indexeddb: this environment has no IndexedDB/);
+      }
     });
 
     it('refuses a missing database name and an empty application name', () => {
