@@ -21,12 +21,106 @@ function pad3(n: number): string {
 const MIN_TIME = -62_135_596_800_000;
 const MAX_TIME = 253_402_300_799_999;
 
+/** Milliseconds in 400 Gregorian years: the calendar repeats after them. */
+const MS_PER_400_YEARS = 146_097 * MS_PER_DAY;
+
 /**
- * ISO 8601 as Python's `isoformat` writes it: date, `T` (or a space), time with optional
- * seconds and fraction, and an optional `Z` or `±HH:MM` offset.
+ * Reads `count` decimal digits of `text` from `from`.
+ *
+ * @returns their value, or -1 when any of them is not a digit
  */
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/;
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Reads ISO 8601 as Python's `isoformat` writes it: `YYYY-MM-DD`, `T` or a space, `HH:MM`,
+ * optional `:SS` and a fraction of 1 to 9 digits (kept to the millisecond), and an optional
+ * `Z` or `±HH:MM` (or `±HHMM`) offset; no offset is UTC. Fields out of range are refused.
+ *
+ * @param text - the text
+ * @returns the time in milliseconds since the epoch, or NaN when the text is not such a date
+ */
+function parseIsoDate(text: string): number {
+  const n = text.length;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hours = digits(text, 11, 2);
+  const minutes = digits(text, 14, 2);
+  const t = text.charCodeAt(10);
+  if (
+    n < 16 ||
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    (t !== 84 && t !== 32) || // T or a space
+    text.charCodeAt(13) !== 58 || // :
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hours < 0 ||
+    hours > 23 ||
+    minutes < 0 ||
+    minutes > 59
+  ) {
+    return Number.NaN;
+  }
+  let i = 16;
+  let seconds = 0;
+  let ms = 0;
+  if (text.charCodeAt(i) === 58) {
+    seconds = digits(text, i + 1, 2);
+    if (seconds < 0 || seconds > 59) return Number.NaN;
+    i += 3;
+    if (text.charCodeAt(i) === 46) {
+      // A fraction: 1 to 9 digits, of which the first three are the milliseconds.
+      const from = ++i;
+      while (i < n && i - from < 9 && digits(text, i, 1) >= 0) i++;
+      if (i === from) return Number.NaN;
+      for (let k = from; k < from + 3; k++) ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
+    }
+  }
+  let offset = 0;
+  if (i < n) {
+    const sign = text.charCodeAt(i);
+    if (sign === 90 && i + 1 === n) {
+      // Z
+    } else if (sign === 43 || sign === 45) {
+      const colon = text.charCodeAt(i + 3) === 58 ? 1 : 0;
+      const offsetHours = digits(text, i + 1, 2);
+      const offsetMinutes = digits(text, i + 3 + colon, 2);
+      if (
+        i + 5 + colon !== n ||
+        offsetHours < 0 ||
+        offsetHours > 23 ||
+        offsetMinutes < 0 ||
+        offsetMinutes > 59
+      ) {
+        return Number.NaN;
+      }
+      offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+    } else {
+      return Number.NaN;
+    }
+  }
+  // Date.UTC reads the years 0 to 99 as 1900 to 1999: take them 400 years on, and back.
+  if (year < 100)
+    return Date.UTC(year + 400, month - 1, day, hours, minutes, seconds, ms) - MS_PER_400_YEARS - offset;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds, ms) - offset;
+}
 
 /**
  * `Date` as ISO 8601 in the original's format (`2026-11-27T13:14:01.123+00:00`), for the years
@@ -79,33 +173,9 @@ export class DateAsIso implements Transcoding<Date, string> {
    * @throws {@link TranscodingError} for text that is not such a date
    */
   decode(data: string): Date {
-    const match = typeof data === 'string' ? ISO_DATE.exec(data) : null;
-    if (match === null) throw notIsoDate(data);
-    const [, year, month, day, hours, minutes, seconds, fraction, , sign, offsetHours, offsetMinutes] = match;
-    const date = new Date(0);
-    // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0 to 99 as 1900 to 1999.
-    date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-    date.setUTCHours(
-      Number(hours),
-      Number(minutes),
-      seconds === undefined ? 0 : Number(seconds),
-      fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0')),
-    );
-    // Out-of-range fields roll over (a 31st of February, an hour 24): refuse them instead.
-    if (
-      date.getUTCDate() !== Number(day) ||
-      date.getUTCMonth() !== Number(month) - 1 ||
-      date.getUTCHours() !== Number(hours) ||
-      date.getUTCMinutes() !== Number(minutes) ||
-      (seconds !== undefined && date.getUTCSeconds() !== Number(seconds))
-    ) {
-      throw notIsoDate(data);
-    }
-    if (sign !== undefined) {
-      const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
-      date.setTime(date.getTime() - (sign === '-' ? -offset : offset));
-    }
-    return date;
+    const time = typeof data === 'string' ? parseIsoDate(data) : Number.NaN;
+    if (Number.isNaN(time)) throw notIsoDate(data);
+    return new Date(time);
   }
 }
 

@@ -213,8 +213,32 @@ describe('custom transcodings (the seed example)', () => {
     expect(dates.decode('2026-11-27T18:44:01.5+05:30').toISOString()).toBe('2026-11-27T13:14:01.500Z');
     expect(dates.decode('0001-01-01T00:00:00+00:00').getTime()).toBe(-62_135_596_800_000);
     expect(dates.decode('0099-06-01T00:00:00Z').getUTCFullYear()).toBe(99);
+    expect(dates.decode('2024-02-29T00:00:00.123456789-0130').toISOString()).toBe('2024-02-29T01:30:00.123Z');
+    // Any valid date with an offset reads as the Date constructor reads it.
+    for (let i = 0; i < 500; i++) {
+      const time = Math.round((Math.random() - 0.5) * 1e13);
+      const minutes = Math.round((Math.random() - 0.5) * 1_500);
+      const sign = minutes < 0 ? '-' : '+';
+      const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0');
+      const mm = String(Math.abs(minutes) % 60).padStart(2, '0');
+      const text = `${new Date(time + minutes * 60_000).toISOString().slice(0, -1)}${sign}${hh}:${mm}`;
+      expect(dates.decode(text).getTime(), text).toBe(new Date(text).getTime());
+    }
     // Loose text the Date constructor would take, and fields out of range, are not dates.
-    for (const text of ['2020', 'March 7, 2020', '2021-02-31T00:00:00+00:00', '2021-01-01T24:00:00Z', '']) {
+    for (const text of [
+      '2020',
+      'March 7, 2020',
+      '2021-02-31T00:00:00+00:00',
+      '2023-02-29T00:00:00+00:00',
+      '2021-01-01T24:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '2021-01-01T00:00:00.Z',
+      '2021-01-01T00:00:00+00:00 ',
+      '2021-01-01T00:00:60Z',
+      '2021-01-01T00:00:00+24:00',
+      '2021-01-01T00:00:00.1234567890Z',
+      '',
+    ]) {
       expect(() => dates.decode(text), text).toThrow(TranscodingError);
     }
   });
