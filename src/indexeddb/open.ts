@@ -7,13 +7,31 @@
 import { NotSupportedError, OperationalError, ProgrammingError } from '../errors.js';
 import { errorName, translateError } from './errors.js';
 import type { IndexedDbSettings } from './options.js';
-import { createSchema, hasSchema } from './schema.js';
+import { createSchema, hasSchema, layoutProblem } from './schema.js';
 
 /** Raised inside this module when `createStores` is off and a database lacks the stores. */
 function missingStores(dbName: string): ProgrammingError {
   return new ProgrammingError(
     `indexeddb: database "${dbName}" has no recorder stores (stored_events, snapshots) and createStores is false; ` +
       'create them first, or pass createStores: true',
+  );
+}
+
+/**
+ * Returns an opened database whose stores are the recorders' own, or closes it and throws.
+ *
+ * @param db - an open connection to a database that has both stores
+ * @param dbName - its name, for the message
+ * @returns the connection
+ * @throws {@link ProgrammingError} when the stores have another layout
+ */
+function checkedLayout(db: IDBDatabase, dbName: string): IDBDatabase {
+  const problem = layoutProblem(db);
+  if (problem === undefined) return db;
+  db.close();
+  throw new ProgrammingError(
+    `indexeddb: database "${dbName}" has stores named stored_events and snapshots, but not the recorders' layout: ` +
+      `${problem}; give the recorders a database of their own`,
   );
 }
 
@@ -43,7 +61,8 @@ export function environmentFactory(): IDBFactory {
  * @param settings - the recorder settings
  * @returns an open connection to a database that has the stores
  * @throws {@link NotSupportedError} when the environment has no IndexedDB
- * @throws {@link ProgrammingError} when the stores are missing and `createStores` is false
+ * @throws {@link ProgrammingError} when the stores are missing and `createStores` is false, or
+ *   have another layout
  * @throws {@link OperationalError} when the database cannot be opened
  */
 export async function openDatabase(settings: IndexedDbSettings): Promise<IDBDatabase> {
@@ -51,7 +70,7 @@ export async function openDatabase(settings: IndexedDbSettings): Promise<IDBData
   // A few attempts, as another tab may be adding the stores at the same moment.
   for (let attempt = 0; attempt < 5; attempt++) {
     const db = await request(factory, settings, undefined);
-    if (hasSchema(db)) return db;
+    if (hasSchema(db)) return checkedLayout(db, settings.dbName);
     db.close();
     if (!settings.createStores) throw missingStores(settings.dbName);
     let upgraded: IDBDatabase;
@@ -62,7 +81,7 @@ export async function openDatabase(settings: IndexedDbSettings): Promise<IDBData
       if (error instanceof OperationalError && errorName(error.cause) === 'VersionError') continue;
       throw error;
     }
-    if (hasSchema(upgraded)) return upgraded;
+    if (hasSchema(upgraded)) return checkedLayout(upgraded, settings.dbName);
     upgraded.close();
   }
   throw new OperationalError(

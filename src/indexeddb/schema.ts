@@ -49,6 +49,7 @@ export interface RecorderSchema extends DBSchema {
 }
 
 const KEY_PATH = ['application_name', 'originator_id', 'originator_version'];
+const NOTIFICATIONS_PATH = ['application_name', 'notification_id'];
 
 /**
  * Tells whether a database holds the recorders' stores.
@@ -58,6 +59,41 @@ const KEY_PATH = ['application_name', 'originator_id', 'originator_version'];
  */
 export function hasSchema(db: IDBDatabase): boolean {
   return db.objectStoreNames.contains(EVENTS_STORE) && db.objectStoreNames.contains(SNAPSHOTS_STORE);
+}
+
+/**
+ * Tells what keeps stores of the recorders' names from being theirs (made by other code with
+ * other keys, or without the index), as creating the stores never changes existing ones.
+ *
+ * @param db - an open connection to a database that has both stores
+ * @returns what differs from the recorders' layout, or undefined when nothing does
+ */
+export function layoutProblem(db: IDBDatabase): string | undefined {
+  const tx = db.transaction([EVENTS_STORE, SNAPSHOTS_STORE], 'readonly');
+  const events = tx.objectStore(EVENTS_STORE);
+  const problems: string[] = [];
+  for (const store of [events, tx.objectStore(SNAPSHOTS_STORE)]) {
+    if (!samePath(store.keyPath, KEY_PATH)) {
+      problems.push(
+        `${store.name} is keyed by ${JSON.stringify(store.keyPath)}, not ${JSON.stringify(KEY_PATH)}`,
+      );
+    }
+  }
+  if (!events.indexNames.contains(NOTIFICATIONS_INDEX)) {
+    problems.push(`${EVENTS_STORE} has no index "${NOTIFICATIONS_INDEX}"`);
+  } else {
+    const index = events.index(NOTIFICATIONS_INDEX);
+    if (!index.unique || !samePath(index.keyPath, NOTIFICATIONS_PATH)) {
+      problems.push(
+        `${EVENTS_STORE}'s index "${NOTIFICATIONS_INDEX}" is not unique on ${JSON.stringify(NOTIFICATIONS_PATH)}`,
+      );
+    }
+  }
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+function samePath(path: string | string[] | null, expected: readonly string[]): boolean {
+  return Array.isArray(path) && path.length === expected.length && path.every((p, i) => p === expected[i]);
 }
 
 /**
@@ -72,7 +108,7 @@ export function hasSchema(db: IDBDatabase): boolean {
 export function createSchema(db: IDBDatabase): void {
   if (!db.objectStoreNames.contains(EVENTS_STORE)) {
     const events = db.createObjectStore(EVENTS_STORE, { keyPath: KEY_PATH });
-    events.createIndex(NOTIFICATIONS_INDEX, ['application_name', 'notification_id'], { unique: true });
+    events.createIndex(NOTIFICATIONS_INDEX, NOTIFICATIONS_PATH, { unique: true });
   }
   if (!db.objectStoreNames.contains(SNAPSHOTS_STORE)) {
     db.createObjectStore(SNAPSHOTS_STORE, { keyPath: KEY_PATH });

@@ -432,6 +432,27 @@ export function describeIndexedDbCases(): void {
       expect(await r.maxNotificationId()).toBe(1);
     });
 
+    it('refuses stores of the right names but another layout, naming what is missing', async () => {
+      const dbName = freshDbName();
+      // Made by other code: the store names match, but there is no notifications index.
+      const keyPath = ['application_name', 'originator_id', 'originator_version'];
+      const foreign = await openDB(dbName, 1, {
+        upgrade(db) {
+          db.createObjectStore('stored_events', { keyPath });
+          db.createObjectStore('snapshots', { keyPath });
+        },
+      });
+      foreign.close();
+      const r = recorder({ dbName });
+      for (const attempt of [r.insertEvents([stored(newId(), 1)]), r.maxNotificationId()]) {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ProgrammingError);
+        expect((error as Error).message).toMatch(/stored_events has no index "notifications"/);
+      }
+      // It was not upgraded (nothing can repair another layout).
+      expect(await versionOf(dbName)).toBe(1);
+    });
+
     it('serves a new application name from the same stores, with no upgrade', async () => {
       const dbName = freshDbName();
       await recorder({ dbName }, 'First').insertEvents([stored(newId(), 1)]);
