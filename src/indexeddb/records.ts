@@ -9,7 +9,8 @@ import type { EventRecord } from './schema.js';
 
 /**
  * Makes the record of a stored event. A state that is a view of a larger buffer is copied,
- * as IndexedDB would otherwise store the whole buffer.
+ * as IndexedDB would otherwise store the whole buffer. The copy is made by `Uint8Array`'s own
+ * `slice`, since a subclass may share memory in its `slice` (Node's `Buffer` does).
  *
  * @param applicationName - the application's name, the first part of the key
  * @param event - the stored event
@@ -22,7 +23,10 @@ export function toRecord(applicationName: string, event: StoredEvent): EventReco
     originator_id: event.originatorId,
     originator_version: event.originatorVersion,
     topic: event.topic,
-    state: state.byteOffset === 0 && state.byteLength === state.buffer.byteLength ? state : state.slice(),
+    state:
+      state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
+        ? state
+        : Uint8Array.prototype.slice.call(state),
   };
 }
 

@@ -31,3 +31,18 @@ describe('IndexedDB recorder when the browser closes the connection', () => {
     await r.close();
   });
 });
+
+describe('IndexedDB recorder with Node Buffer states', () => {
+  it('stores only the bytes a Buffer views, not the buffer it is part of', async () => {
+    const r = new ExposedRecorder('App', { dbName: freshDbName() });
+    const id = newId();
+    // As a pooled Buffer is: a view into a larger buffer, whose own slice() shares it.
+    const pool = new ArrayBuffer(64);
+    const state = Buffer.from(pool, 10, 4).fill(7);
+    await r.insertEvents([{ ...stored(id, 1), state }]);
+    const [event] = await r.selectEvents(id);
+    expect(Array.from(event?.state ?? [])).toEqual([7, 7, 7, 7]);
+    expect(event?.state.buffer.byteLength).toBe(4);
+    await r.close();
+  });
+});
