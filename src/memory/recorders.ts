@@ -29,7 +29,7 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
         originatorId: e.originatorId,
         originatorVersion: e.originatorVersion,
         topic: e.topic,
-        state: e.state,
+        state: ownBytes(e.state),
       }),
     );
     return [];
@@ -107,7 +107,9 @@ export class MemoryApplicationRecorder extends MemoryAggregateRecorder implement
   override async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     const first = this.#log.length + 1;
     const records = this.record(events, (e, i) =>
-      Object.freeze(new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, e.state)),
+      Object.freeze(
+        new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, ownBytes(e.state)),
+      ),
     );
     // Only a whole batch reaches the log: record() throws before this on a conflict.
     const ids = new Array<number>(records.length);
@@ -142,6 +144,17 @@ export class MemoryApplicationRecorder extends MemoryAggregateRecorder implement
   async maxNotificationId(): Promise<number> {
     return this.#log.length;
   }
+}
+
+/**
+ * Returns the bytes to keep of a state: the state itself, unless it views part of a larger
+ * buffer, which is copied so the recorder keeps no more than the state (as the other
+ * recorders do). `Uint8Array`'s own `slice` copies even for a subclass whose `slice` shares
+ * memory (Node's `Buffer`).
+ */
+function ownBytes(state: Uint8Array): Uint8Array {
+  if (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) return state;
+  return Uint8Array.prototype.slice.call(state);
 }
 
 /** Returns the index of the first record with a version above `version` (binary search). */

@@ -123,6 +123,10 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(events.map((e) => Array.from(e.state))).toEqual([[10, 11, 12, 13], []]);
       const notifications = await recorder.selectNotifications(1, 10);
       expect(notifications.map((n) => Array.from(n.state))).toEqual([[10, 11, 12, 13], []]);
+      // Not the larger buffer at an offset: that would keep (and store) the rest of it too.
+      for (const { state } of [...events, ...notifications]) {
+        expect(state.byteLength).toBe(state.buffer.byteLength);
+      }
     });
 
     it('selects events with gt, lte, desc and limit', async () => {
@@ -343,11 +347,14 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       const two = persistence.applicationRecorder(freshName());
       opened.push(one, two);
       const id = newId();
-      await one.insertEvents([stored(id, 1)]);
-      // The same originator and version in another application is no conflict.
-      await two.insertEvents([stored(id, 1), stored(id, 2)]);
+      expect(await one.insertEvents([stored(id, 1)])).toEqual([1]);
+      // The same originator and version in another application is no conflict, and each
+      // application's log has ids of its own, from 1.
+      expect(await two.insertEvents([stored(id, 1), stored(id, 2)])).toEqual([1, 2]);
       expect((await one.selectNotifications(1, 10)).length).toBe(1);
-      expect((await two.selectNotifications(1, 10)).length).toBe(2);
+      expect((await two.selectNotifications(1, 10)).map((n) => n.id)).toEqual([1, 2]);
+      expect(await one.maxNotificationId()).toBe(1);
+      expect(await two.maxNotificationId()).toBe(2);
       expect((await one.selectEvents(id)).length).toBe(1);
     });
 
