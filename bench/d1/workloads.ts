@@ -168,7 +168,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
       recorder: 'raw-d1',
       unit: 'notifications/s',
       batches: 201,
-      description: 'the same SELECT per section of 100, no library',
+      description: 'a plain SELECT per section of 100, no library',
       async prepare(): Promise<Timed> {
         const { name } = await data();
         const sql = `SELECT notification_id, originator_id, originator_version, topic, state FROM "${name}_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`;
@@ -314,7 +314,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
       recorder: 'raw-d1',
       unit: 'notifications/s',
       batches: 201,
-      description: 'the same SELECT per 100, then bytes, UTF-8, JSON, Date, object per row',
+      description: 'a plain SELECT per 100, then bytes, UTF-8, JSON, Date, object per row',
       async prepare() {
         const { name } = await log20k();
         const sql = `SELECT notification_id, originator_id, originator_version, topic, state FROM "${name}_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`;
@@ -432,8 +432,8 @@ function getWorkloads(
       unit: 'ms/get',
       batches: gets * perGet,
       description: snapshot
-        ? 'the same two SELECTs, then bytes, UTF-8, JSON of the snapshot'
-        : 'the same paged SELECTs, then bytes, UTF-8, JSON, Date, object per row',
+        ? 'two plain SELECTs, then bytes, UTF-8, JSON of the snapshot'
+        : 'plain paged SELECTs, then bytes, UTF-8, JSON, Date, object per row',
       async prepare() {
         const { name, ids } = await data();
         const id = ids[0] as string;
