@@ -5,7 +5,7 @@
  * @module
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { errorName, translateError } from './errors.js';
+import { closedConnection, errorName, translateError } from './errors.js';
 import { openDatabase } from './open.js';
 import type { IndexedDbSettings } from './options.js';
 import type { RecorderSchema, StoreName } from './schema.js';
@@ -37,6 +37,12 @@ export class IndexedDbConnection {
   /** The settings it opens the database with. */
   readonly settings: IndexedDbSettings;
   #database: Promise<IDBPDatabase<RecorderSchema>> | undefined;
+  /** The database `#database` gave, once it has. */
+  #opened: IDBDatabase | undefined;
+  /** How many times `close()` was called: work begun before a close does not reopen. */
+  #closes = 0;
+  /** The transactions started and not yet finished, for `close()` to wait for. */
+  readonly #running = new Set<Promise<void>>();
   #channel: BroadcastChannel | undefined;
 
   /**
@@ -57,12 +63,20 @@ export class IndexedDbConnection {
    */
   database(): Promise<IDBPDatabase<RecorderSchema>> {
     if (this.#database === undefined) {
+      const closes = this.#closes;
       const opening = openDatabase(this.settings).then((db) => {
+        if (closes !== this.#closes) {
+          // Closed while it was opening (an open can wait long for other tabs).
+          db.close();
+          throw closedConnection(`opening "${this.settings.dbName}"`);
+        }
         const forget = (): void => {
           if (this.#database === opening) this.#database = undefined;
+          if (this.#opened === db) this.#opened = undefined;
         };
         db.addEventListener('versionchange', forget);
         db.addEventListener('close', forget);
+        this.#opened = db;
         return wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
       });
       this.#database = opening;
@@ -76,13 +90,15 @@ export class IndexedDbConnection {
 
   /**
    * Runs work in a new transaction over one store. The transaction is made synchronously
-   * right after the connection is at hand; when the connection turns out to be closed, it
-   * is opened again once (nothing had been done yet, so this is safe).
+   * right after the connection is at hand; when the browser turns out to have closed the
+   * connection, it is opened again once (nothing had been done yet, so this is safe). After
+   * {@link IndexedDbConnection.close}, work that has no transaction yet is not started.
    *
    * @param store - the store
    * @param mode - `'readonly'` or `'readwrite'` (which uses the configured durability)
    * @param work - what to do in the transaction; it must await nothing but its requests
    * @returns what the work returns
+   * @throws {@link OperationalError} when the connection is closed by `close()` first
    */
   async run<Mode extends 'readonly' | 'readwrite', T>(
     store: StoreName,
@@ -91,6 +107,8 @@ export class IndexedDbConnection {
   ): Promise<T> {
     const options: IDBTransactionOptions | undefined =
       mode === 'readwrite' ? { durability: this.settings.durability } : undefined;
+    const closes = this.#closes;
+    const what = `starting a transaction in "${this.settings.dbName}"`;
     let tx: StoreTransaction<Mode> | undefined;
     for (let attempt = 0; tx === undefined; attempt++) {
       const opening = this.database();
@@ -98,14 +116,16 @@ export class IndexedDbConnection {
       try {
         tx = db.transaction([store], mode, options);
       } catch (error) {
-        if (attempt > 0 || errorName(error) !== 'InvalidStateError') {
-          throw translateError(error, `starting a transaction in "${this.settings.dbName}"`);
-        }
+        if (errorName(error) !== 'InvalidStateError') throw translateError(error, what);
+        if (attempt > 0 || closes !== this.#closes) throw closedConnection(what, error);
         if (this.#database === opening) this.#database = undefined;
       }
     }
-    // Failures reach the caller through the requests; idb's own completion promise is unused.
-    tx.done.catch(ignore);
+    // Failures reach the caller through the requests; idb's promise only tells close() when
+    // the transaction is over.
+    const done = tx.done.catch(ignore);
+    this.#running.add(done);
+    void done.then(() => this.#running.delete(done));
     return work(tx);
   }
 
@@ -134,18 +154,20 @@ export class IndexedDbConnection {
     }
   }
 
-  /** Closes the channel and the connection; the next use opens them again. */
+  /**
+   * Closes the channel and the connection, and resolves once the transactions already started
+   * are over. An open still waiting (for other tabs to close) is not waited for: the database
+   * it gives is closed at once. Work not yet in a transaction fails; the next use opens the
+   * connection again.
+   */
   async close(): Promise<void> {
     this.#channel?.close();
     this.#channel = undefined;
-    const opening = this.#database;
+    this.#closes += 1;
     this.#database = undefined;
-    if (opening === undefined) return;
-    try {
-      (await opening).close();
-    } catch {
-      // It never opened: nothing to close.
-    }
+    this.#opened?.close();
+    this.#opened = undefined;
+    await Promise.all(this.#running);
   }
 }
 

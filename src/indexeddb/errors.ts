@@ -21,7 +21,8 @@ export function errorName(error: unknown): string | undefined {
 /**
  * Turns a native error into the library's: `QuotaExceededError` and aborts into
  * `OperationalError`, unstorable values into `DataError`; the native error is the `cause`.
- * The library's own errors pass through unchanged.
+ * The library's own errors pass through unchanged. An `InvalidStateError` is not said to be a
+ * closed connection here: only starting a transaction knows that (see {@link closedConnection}).
  *
  * @param error - the thrown value
  * @param what - what was being done, such as `'saving to "worlds"'`
@@ -43,11 +44,22 @@ export function translateError(error: unknown, what: string, written = false): E
       return new DataError(`indexeddb: ${what} failed: a value cannot be stored (${name})${nothing}`, {
         cause: error,
       });
-    case 'InvalidStateError':
-      return new OperationalError(`indexeddb: ${what} failed: the connection is closed${nothing}`, {
-        cause: error,
-      });
     default:
       return new OperationalError(`indexeddb: ${what} failed (${name})${nothing}`, { cause: error });
   }
+}
+
+/**
+ * Makes the error of work that found the connection closed: by `close()`, or twice in a row
+ * by the browser.
+ *
+ * @param what - what was being done, such as `'starting a transaction in "worlds"'`
+ * @param cause - the native error, if there is one
+ * @returns the error to throw
+ */
+export function closedConnection(what: string, cause?: unknown): OperationalError {
+  return new OperationalError(
+    `indexeddb: ${what} failed: the connection is closed`,
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -336,6 +336,91 @@ export function describeIndexedDbCases(): void {
       db.close();
     });
 
+    it('closes at once while an open waits, and the waiting save never lands', async () => {
+      const dbName = freshDbName();
+      // A database made by other code, whose connection stays open: adding the stores waits.
+      const foreign = await openDB(dbName, 1, {
+        upgrade(db) {
+          db.createObjectStore('other');
+        },
+      });
+      closers.push(() => {
+        foreign.close();
+      });
+      let blocked!: () => void;
+      const isBlocked = new Promise<void>((resolve) => {
+        blocked = resolve;
+      });
+      const r = recorder({
+        dbName,
+        onBlocked: () => {
+          blocked();
+        },
+      });
+      const id = newId();
+      const save = r.insertEvents([stored(id, 1)]).catch((e: unknown) => e);
+      await isBlocked;
+      // close() does not wait for the open.
+      const timeout = new Promise((resolve) => setTimeout(resolve, 2000, 'still pending'));
+      expect(await Promise.race([r.close().then(() => 'closed'), timeout])).toBe('closed');
+
+      // When the other connection goes, the open completes, and the database it gives is closed
+      // at once; the save fails as on a closed connection, with nothing written.
+      const closed = vi.spyOn(IDBDatabase.prototype, 'close');
+      foreign.close();
+      const error = await save;
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/the connection is closed/);
+      expect(closed.mock.contexts.some((db) => (db as IDBDatabase).version === 2)).toBe(true);
+      vi.restoreAllMocks();
+      expect(await recorder({ dbName }).selectEvents(id)).toEqual([]);
+    });
+
+    it('waits in close() for the transactions already started, and starts no more', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const [a, b] = [newId(), newId()];
+      await r.insertEvents([stored(a, 1)]);
+      // A save already writing when close() is called commits before close() resolves. (The
+      // commit is seen by a listener added first, before any of the recorder's own.)
+      const transaction = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'transaction')
+        ?.value as IDBDatabase['transaction'];
+      let committed = false;
+      vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
+        this: IDBDatabase,
+        ...args
+      ) {
+        const tx = transaction.apply(this, args);
+        tx.addEventListener('complete', () => {
+          committed = true;
+        });
+        return tx;
+      });
+      let writing!: () => void;
+      const isWriting = new Promise<void>((resolve) => {
+        writing = resolve;
+      });
+      const add = originalAdd();
+      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+        writing();
+        return add.apply(this, args);
+      });
+      const landed = r.insertEvents([stored(a, 2)]);
+      await isWriting;
+      vi.restoreAllMocks();
+      await r.close();
+      expect(committed).toBe(true);
+      expect(await landed).toEqual([2]);
+      // A save made before close() but not yet in a transaction fails, rather than open the
+      // database again behind the closing caller's back.
+      expect(await r.maxNotificationId()).toBe(2);
+      const late = r.insertEvents([stored(b, 1)]).catch((e: unknown) => e);
+      await r.close();
+      expect(await late).toBeInstanceOf(OperationalError);
+      expect(((await late) as Error).message).toMatch(/the connection is closed/);
+      expect((await r.selectEvents(a)).length).toBe(2);
+      expect(await r.selectEvents(b)).toEqual([]);
+    });
+
     it('posts the new notification ids on a BroadcastChannel named after the database', async () => {
       const dbName = freshDbName();
       const listener = channel(dbName);
@@ -471,6 +556,19 @@ export function describeIndexedDbCases(): void {
         expect(error).toBeInstanceOf(NotSupportedError);
         expect((error as Error).message).toMatch(/^indexeddb: this environment has no IndexedDB/);
       }
+    });
+
+    it('does not call an open refused as InvalidStateError a closed connection', async () => {
+      // As old Firefox did in private windows: the open itself is refused.
+      vi.spyOn(IDBFactory.prototype, 'open').mockImplementation(() => {
+        throw new DOMException('A mutation operation was attempted on a database.', 'InvalidStateError');
+      });
+      const error = await recorder({ dbName: freshDbName() })
+        .maxNotificationId()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/^indexeddb: opening ".*" failed \(InvalidStateError\)$/);
+      expect((error as Error).cause).toMatchObject({ name: 'InvalidStateError' });
     });
 
     it('refuses a missing database name and an empty application name', () => {
