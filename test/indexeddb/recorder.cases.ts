@@ -29,14 +29,21 @@ export class ExposedRecorder extends IndexedDbApplicationRecorder {
   }
 }
 
-/** Returns the native `add` of object stores, to call through from a spy. */
-function originalAdd(): (
-  this: IDBObjectStore,
-  ...args: Parameters<IDBObjectStore['add']>
-) => IDBRequest<IDBValidKey> {
-  return Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'add')?.value as ReturnType<
-    typeof originalAdd
-  >;
+/**
+ * Spies on the `add` of object stores: `before` runs ahead of each call with the store and the
+ * call's number (from 1), and may throw, abort or commit; then the native `add` runs.
+ */
+function interceptAdd(before: (store: IDBObjectStore, call: number) => void): void {
+  const add = Object.getOwnPropertyDescriptor(IDBObjectStore.prototype, 'add')?.value as (
+    this: IDBObjectStore,
+    ...args: Parameters<IDBObjectStore['add']>
+  ) => IDBRequest<IDBValidKey>;
+  let calls = 0;
+  vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+    calls += 1;
+    before(this, calls);
+    return add.apply(this, args);
+  });
 }
 
 /** Reads the version of a database, opening and closing a connection of its own. */
@@ -164,12 +171,8 @@ export function describeIndexedDbCases(): void {
       await r.insertEvents([stored(a, 1)]);
       // IndexedDB refuses the third add (as it does a key or value it cannot take, which the
       // recorder's own checks leave no way to send): the whole save is aborted.
-      const add = originalAdd();
-      let calls = 0;
-      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
-        calls += 1;
-        if (calls === 3) throw new DOMException('The data provided does not meet requirements.', 'DataError');
-        return add.apply(this, args);
+      interceptAdd((_, call) => {
+        if (call === 3) throw new DOMException('The data provided does not meet requirements.', 'DataError');
       });
       const error = await r.insertEvents([stored(b, 1), stored(b, 2), stored(b, 3)]).catch((e: unknown) => e);
       vi.restoreAllMocks();
@@ -189,15 +192,11 @@ export function describeIndexedDbCases(): void {
       // The third add finds its transaction already committing (as where promise callbacks
       // run after IndexedDB's auto-commit): it throws, and the transaction can no longer be
       // aborted, so what was written is not known.
-      const add = originalAdd();
-      let calls = 0;
-      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
-        calls += 1;
-        if (calls === 3) {
-          this.transaction.commit();
+      interceptAdd((store, call) => {
+        if (call === 3) {
+          store.transaction.commit();
           throw new DOMException('The transaction is not active.', 'TransactionInactiveError');
         }
-        return add.apply(this, args);
       });
       const error = await r.insertEvents([stored(b, 1), stored(b, 2), stored(b, 3)]).catch((e: unknown) => e);
       vi.restoreAllMocks();
@@ -230,12 +229,8 @@ export function describeIndexedDbCases(): void {
       const [a, b] = [newId(), newId()];
       await r.insertEvents([stored(a, 1)]);
       // The tenth add finds its transaction aborted, as when the browser aborts it.
-      const add = originalAdd();
-      let calls = 0;
-      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
-        calls += 1;
-        if (calls === 10) this.transaction.abort();
-        return add.apply(this, args);
+      interceptAdd((store, call) => {
+        if (call === 10) store.transaction.abort();
       });
       const error = await r
         .insertEvents(Array.from({ length: 20 }, (_, v) => stored(b, v + 1)))
@@ -251,12 +246,8 @@ export function describeIndexedDbCases(): void {
       const r = recorder({ dbName: freshDbName() });
       const id = newId();
       // The third add is refused for want of space, after two were accepted.
-      const add = originalAdd();
-      let calls = 0;
-      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
-        calls += 1;
-        if (calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-        return add.apply(this, args);
+      interceptAdd((_, call) => {
+        if (call === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       });
       const error = await r.insertEvents([1, 2, 3, 4].map((v) => stored(id, v))).catch((e: unknown) => e);
       vi.restoreAllMocks();
@@ -399,10 +390,8 @@ export function describeIndexedDbCases(): void {
       const isWriting = new Promise<void>((resolve) => {
         writing = resolve;
       });
-      const add = originalAdd();
-      vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
+      interceptAdd(() => {
         writing();
-        return add.apply(this, args);
       });
       const landed = r.insertEvents([stored(a, 2)]);
       await isWriting;
