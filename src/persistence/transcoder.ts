@@ -215,6 +215,12 @@ export class JsonTranscoder implements Transcoder {
   #writeCustom(value: unknown, type: unknown, depth: number): string {
     const transcoding = this.#byType.get(type);
     if (transcoding === undefined) {
+      if (type === Object) {
+        // Made by Object.create(prototype): its inherited fields would not be written.
+        throw new TranscodingError(
+          'transcoder: an object whose prototype is another object (not Object.prototype or null) is not plain data; copy it into a plain object',
+        );
+      }
       const name = typeof type === 'function' ? type.name : String(type);
       throw new TranscodingError(
         `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,

@@ -279,6 +279,10 @@ describe('custom transcodings (the seed example)', () => {
       '{"words":{"constructor":3,"the":5}}',
     );
     expect(app.transcoder.decode(app.transcoder.encode({ words }))).toEqual({ words });
+    // An object made from another object: its inherited fields would be lost, so it is refused.
+    expect(() => app.transcoder.encode({ o: Object.create({ inherited: 1 }) as object })).toThrow(
+      /not plain data/,
+    );
     // A function under that key is still a function: not data.
     expect(() => app.transcoder.encode({ c: { constructor: Map } })).toThrow(TranscodingError);
     // A stored custom type whose data its transcoding cannot read.
