@@ -57,17 +57,20 @@ const SECTION_ID = /^(-?\d+),(-?\d+)$/;
  * @param sectionId - such as `"1,10"`
  * @param sectionSize - the log's section size
  * @returns the start and limit to select
- * @throws TypeError when the section id is not two integers and a comma
+ * @throws TypeError when the section id is not two safe integers (up to 2^53 - 1 either way)
+ *   and a comma
  */
 export function parseSectionId(sectionId: string, sectionSize: number): { start: number; limit: number } {
   const match = SECTION_ID.exec(sectionId);
-  if (match === null) {
+  const first = match === null ? Number.NaN : Number(match[1]);
+  const last = match === null ? Number.NaN : Number(match[2]);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
     throw new TypeError(
-      `notification log: malformed section id ${JSON.stringify(sectionId)}; expected two integers and a comma, such as "1,10"`,
+      `notification log: malformed section id ${JSON.stringify(sectionId)}; expected two safe integers and a comma, such as "1,10"`,
     );
   }
-  const start = Math.max(1, Number(match[1]));
-  const limit = Math.min(Math.max(0, Number(match[2]) - start + 1), sectionSize);
+  const start = Math.max(1, first);
+  const limit = Math.min(Math.max(0, last - start + 1), sectionSize);
   return { start, limit };
 }
 

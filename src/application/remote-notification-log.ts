@@ -71,8 +71,9 @@ export function sectionToJson(section: Section): SectionJson {
  * them (null when there are none), and a next id starts after the last item.
  *
  * @param value - the parsed JSON
- * @param requestedId - the id of the section asked for, when known: the items must then lie
- *   within it, `start = max(1, first)` to its last id, no more of them than it names
+ * @param requestedId - the id of the section asked for, when known: the items must then start
+ *   at or after its start (`max(1, first)`) and be no more than it names; like a local section,
+ *   they may reach past its last id when the log has gaps in its ids
  * @returns the section
  * @throws {@link InterfaceError} when the value is not a section's JSON, or its ids are not
  *   those of a section (of the one asked for, when given)
@@ -103,11 +104,12 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
     }
   }
   if (requested !== undefined && first !== undefined && last !== undefined) {
-    const end = requested.start + requested.limit - 1;
-    if (items.length > requested.limit || first.id < requested.start || last.id > end) {
+    // A section "a,b" is up to b - a + 1 notifications from a: over a log with gaps in its ids
+    // they reach past b, as a local section's do. Before a, or more of them, is never right.
+    if (items.length > requested.limit || first.id < requested.start) {
       throw new InterfaceError(
         `${where}: the server answered ${String(items.length)} items with ids ${String(first.id)} to ` +
-          `${String(last.id)}, outside the ${String(requested.limit)} asked for`,
+          `${String(last.id)}, not up to ${String(requested.limit)} from ${String(requested.start)}`,
       );
     }
   }
@@ -281,9 +283,11 @@ export class RemoteNotificationLog implements NotificationLog {
       // Without a filter, ask for just what is missing; with one, a whole section at a time.
       const span = wanted === undefined ? limit - out.length : this.sectionSize;
       const last = stop === undefined ? from + span - 1 : Math.min(stop, from + span - 1);
-      // The section's items are checked to lie within from..last, in ascending order.
+      // The section's items are checked to start at from, in ascending order; over gaps in the
+      // log's ids they may reach past last, and past stop, which ends the selection.
       const section = await this.section(`${String(from)},${String(last)}`);
       for (const n of section.items) {
+        if (stop !== undefined && n.id > stop) return out;
         if (wanted !== undefined && !wanted.has(n.topic)) continue;
         out.push(n);
         if (out.length === limit) return out;

@@ -21,7 +21,19 @@ async function threeWorlds(): Promise<Worlds> {
 describe('bad input', () => {
   it('throws a TypeError for malformed section ids', async () => {
     const app = await threeWorlds();
-    for (const bad of ['a,b', '5', '', '1,', ',1', '1,2,3', ' 1,2', '1.5,2']) {
+    const huge = '9'.repeat(400);
+    for (const bad of [
+      'a,b',
+      '5',
+      '',
+      '1,',
+      ',1',
+      '1,2,3',
+      ' 1,2',
+      '1.5,2',
+      `${huge},${huge}`,
+      '1,9007199254740992',
+    ]) {
       await expect(app.log.section(bad), bad).rejects.toThrow(TypeError);
     }
     await expect(app.log.section('a,b')).rejects.toThrow(/malformed section id "a,b"/);

@@ -104,6 +104,8 @@ describe('the Worker example', () => {
       .bind(id)
       .all<{ originator_version: number }>();
     expect(rows.results).toEqual([{ originator_version: 4 }]);
+    // Asked again at the same version, the snapshot is already there: 204, not a conflict.
+    expect((await call('POST', `/worlds/${id}/snapshot`)).status).toBe(204);
     const again = await json<{ version: number; history: string[] }>(await call('GET', `/worlds/${id}`));
     expect(again).toMatchObject({ version: 4, history: ['dinosaurs', 'trucks', 'internet'] });
     // The stored state is compressed and encrypted: no plain text reaches D1.

@@ -61,7 +61,8 @@ export function worldsApp(env: WorldsEnv): Worlds {
  * - `POST /worlds` creates a world: 201 `{ id }`
  * - `GET /worlds/:id` (optionally `?version=n`) reads it: `{ id, version, history, created_on, modified_on }`
  * - `POST /worlds/:id/happenings` with `{ "what": "..." }` makes it so: 204
- * - `POST /worlds/:id/snapshot` (optionally `?version=n`) takes a snapshot: 204
+ * - `POST /worlds/:id/snapshot` (optionally `?version=n`) takes a snapshot: 204, also when one
+ *   is already stored at that version
  * - `GET /log/:sectionId`, such as `/log/1,10`: a section of the notification log as JSON
  *   `{ id, next_id, items: [{ id, originator_id, originator_version, topic, state }] }`
  *
@@ -110,7 +111,12 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
     if (action === 'snapshot') {
       allow(request, 'POST');
       const version = versionParam(url);
-      await worldsApp(env).takeSnapshot(id, version === undefined ? {} : { version });
+      try {
+        await worldsApp(env).takeSnapshot(id, version === undefined ? {} : { version });
+      } catch (error) {
+        // A snapshot at that version is already stored: the same state, so this one is taken.
+        if (!(error instanceof RecordConflictError)) throw error;
+      }
       return new Response(null, { status: 204 });
     }
     throw new HttpError(404, `no route for ${url.pathname}`);
