@@ -220,8 +220,6 @@ export class Application {
    * Saves the pending events of aggregates in one atomic unit, takes any automatic snapshots,
    * then calls {@link Application.notify}.
    *
-   * @param aggregates - the aggregates whose pending events to save
-   * @returns a recording per event with its notification; `[]` when nothing was pending
    * A save that fails writes nothing and puts the events back on their aggregates, so an
    * aggregate never holds state that neither its store nor its pending events explain.
    *
@@ -234,6 +232,8 @@ export class Application {
    *   of this save is written
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
    *   automatic snapshot after it failed
+   * @throws whatever {@link Application.notify} throws: the save is committed (and this error
+   *   is thrown instead of an {@link AutomaticSnapshotError})
    */
   async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
     const collected = aggregates.map((aggregate) => aggregate.collectEvents());

@@ -45,6 +45,44 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
+ * Reads the part of a UTC offset after its sign, as Python writes and reads it: `HH`, then
+ * optionally `MM`, `SS` and a fraction of up to 6 digits, with or without colons (one way
+ * throughout), to the end of the text.
+ *
+ * @param text - the text
+ * @param from - where the hours start
+ * @returns the offset in milliseconds, or NaN when it is not one
+ */
+function parseOffset(text: string, from: number): number {
+  const n = text.length;
+  const parts = [digits(text, from, 2), 0, 0];
+  let i = from + 2;
+  const colon = text.charCodeAt(i) === 58 ? 1 : 0;
+  let read = 1;
+  for (; read < 3 && i < n && text.charCodeAt(i) !== 46; read++) {
+    if ((text.charCodeAt(i) === 58 ? 1 : 0) !== colon) return Number.NaN;
+    parts[read] = digits(text, i + colon, 2);
+    i += colon + 2;
+  }
+  const [hours = -1, minutes = -1, seconds = -1] = parts;
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) {
+    return Number.NaN;
+  }
+  let ms = 0;
+  if (i < n && text.charCodeAt(i) === 46) {
+    // A fraction only after seconds, as Python writes it.
+    if (read < 3) return Number.NaN;
+    const fractionFrom = ++i;
+    while (i < n && i - fractionFrom < 6 && digits(text, i, 1) >= 0) i++;
+    if (i === fractionFrom) return Number.NaN;
+    for (let k = fractionFrom; k < fractionFrom + 3; k++) {
+      ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
+    }
+  }
+  return i === n ? ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms : Number.NaN;
+}
+
+/**
  * Reads ISO 8601 as Python's `isoformat` writes it: `YYYY-MM-DD`, `T` or a space, `HH:MM`,
  * optional `:SS` and a fraction of 1 to 9 digits (kept to the millisecond), and an optional
  * `Z` or `±HH:MM` (or `±HHMM`) offset; no offset is UTC. Fields out of range are refused.
@@ -99,27 +137,19 @@ function parseIsoDate(text: string): number {
     if (sign === 90 && i + 1 === n) {
       // Z
     } else if (sign === 43 || sign === 45) {
-      const colon = text.charCodeAt(i + 3) === 58 ? 1 : 0;
-      const offsetHours = digits(text, i + 1, 2);
-      const offsetMinutes = digits(text, i + 3 + colon, 2);
-      if (
-        i + 5 + colon !== n ||
-        offsetHours < 0 ||
-        offsetHours > 23 ||
-        offsetMinutes < 0 ||
-        offsetMinutes > 59
-      ) {
-        return Number.NaN;
-      }
-      offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+      offset = (sign === 45 ? -1 : 1) * parseOffset(text, i + 1);
+      if (Number.isNaN(offset)) return Number.NaN;
     } else {
       return Number.NaN;
     }
   }
   // Date.UTC reads the years 0 to 99 as 1900 to 1999: take them 400 years on, and back.
-  if (year < 100)
-    return Date.UTC(year + 400, month - 1, day, hours, minutes, seconds, ms) - MS_PER_400_YEARS - offset;
-  return Date.UTC(year, month - 1, day, hours, minutes, seconds, ms) - offset;
+  const time =
+    year < 100
+      ? Date.UTC(year + 400, month - 1, day, hours, minutes, seconds, ms) - MS_PER_400_YEARS - offset
+      : Date.UTC(year, month - 1, day, hours, minutes, seconds, ms) - offset;
+  // An offset can move a date past the years 1 to 9999, which could not be written again.
+  return time >= MIN_TIME && time <= MAX_TIME ? time : Number.NaN;
 }
 
 /**
@@ -180,7 +210,7 @@ export class DateAsIso implements Transcoding<Date, string> {
 }
 
 function notIsoDate(data: unknown): TranscodingError {
-  const shown = typeof data === 'string' ? `'${data}'` : `a ${typeof data}`;
+  const shown = typeof data === 'string' ? `'${data}'` : `a value of type ${typeof data}`;
   return new TranscodingError(`transcoder: ${shown} is not an ISO 8601 date`);
 }
 

@@ -214,6 +214,11 @@ describe('custom transcodings (the seed example)', () => {
     expect(dates.decode('0001-01-01T00:00:00+00:00').getTime()).toBe(-62_135_596_800_000);
     expect(dates.decode('0099-06-01T00:00:00Z').getUTCFullYear()).toBe(99);
     expect(dates.decode('2024-02-29T00:00:00.123456789-0130').toISOString()).toBe('2024-02-29T01:30:00.123Z');
+    // Offsets as Python writes them: with seconds and a fraction, without colons, hours alone.
+    expect(dates.decode('2026-11-27T18:44:16.5+05:30:15').toISOString()).toBe('2026-11-27T13:14:01.500Z');
+    expect(dates.decode('2026-11-27T18:44:16+05:30:15.25').toISOString()).toBe('2026-11-27T13:14:00.750Z');
+    expect(dates.decode('2026-11-27T18:44:01+0530').toISOString()).toBe('2026-11-27T13:14:01.000Z');
+    expect(dates.decode('2026-11-27T18:14:01+05').toISOString()).toBe('2026-11-27T13:14:01.000Z');
     // Any valid date with an offset reads as the Date constructor reads it.
     for (let i = 0; i < 500; i++) {
       const time = Math.round((Math.random() - 0.5) * 1e13);
@@ -237,6 +242,12 @@ describe('custom transcodings (the seed example)', () => {
       '2021-01-01T00:00:60Z',
       '2021-01-01T00:00:00+24:00',
       '2021-01-01T00:00:00.1234567890Z',
+      '2021-01-01T00:00:00+05:3',
+      '2021-01-01T00:00:00+0530:15',
+      '2021-01-01T00:00:00+05:30.5',
+      // Read with their offsets, these fall outside the years 1 to 9999: they could not be written again.
+      '0001-01-01T00:00:00+01:00',
+      '9999-12-31T23:00:00-05:00',
       '',
     ]) {
       expect(() => dates.decode(text), text).toThrow(TranscodingError);

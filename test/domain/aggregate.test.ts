@@ -12,6 +12,7 @@ import {
   OriginatorVersionError,
   TopicError,
   Topics,
+  TranscodingError,
   makeEvent,
 } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
@@ -137,6 +138,12 @@ describe('the default apply of a created event', () => {
     static override readonly applicationName = 'Lists';
     static override readonly aggregates = [List];
   }
+
+  it('refuses a payload that holds itself with a TranscodingError, not a stack overflow', () => {
+    const items: unknown[] = [];
+    items.push(items);
+    expect(() => List.create(items as string[])).toThrow(TranscodingError);
+  });
 
   it('copies the payload, so later events never change what the created event stores', async () => {
     const app = new Lists();
