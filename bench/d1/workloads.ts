@@ -14,6 +14,8 @@
 import { v4 as uuid4 } from 'uuid';
 import { World, type Worlds } from '../../examples/world.js';
 import { d1, d1Schema, type D1DatabaseLike } from '../../src/d1/index.js';
+import { PAGE_BYTES } from '../../src/d1/limits.js';
+import { pageSql } from '../../src/d1/pages.js';
 import type { Timed, Workload } from '../harness.js';
 import {
   benchApp,
@@ -37,6 +39,38 @@ export const SAVES = 500;
 const WORLD_EVENTS = 10_000;
 /** Rows per read page: the recorder's page. */
 const PAGE = 1_000;
+
+/**
+ * The recorder's paged SELECT of notifications from an id (bounded by rows and by state
+ * bytes), so the raw baseline sends the same SQL; its parameters are the id, the rows and
+ * {@link PAGE_BYTES}.
+ */
+function notificationPageSql(name: string): string {
+  return pageSql({
+    table: `"${name}_events"`,
+    columns: 'notification_id, originator_id, originator_version, topic, state',
+    scope: '',
+    key: 'notification_id',
+    where: 'notification_id >= ?',
+    desc: false,
+  });
+}
+
+/**
+ * The recorder's paged SELECT of an originator's events (or snapshots), after a version when
+ * `after`; its parameters are the id twice, the version when `after`, the rows and
+ * {@link PAGE_BYTES}.
+ */
+function eventPageSql(table: string, after: boolean, desc: boolean): string {
+  return pageSql({
+    table,
+    columns: 'originator_version, topic, state',
+    scope: 'originator_id = ?',
+    key: 'originator_version',
+    where: after ? 'originator_id = ? AND originator_version > ?' : 'originator_id = ?',
+    desc,
+  });
+}
 /** Rows per INSERT statement: the recorder's split. */
 const ROWS_PER_INSERT = 25;
 
@@ -168,10 +202,10 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
       recorder: 'raw-d1',
       unit: 'notifications/s',
       batches: 201,
-      description: 'a plain SELECT per section of 100, no library',
+      description: 'the same SELECT per section of 100, no library',
       async prepare(): Promise<Timed> {
         const { name } = await data();
-        const sql = `SELECT notification_id, originator_id, originator_version, topic, state FROM "${name}_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`;
+        const sql = notificationPageSql(name);
         return {
           operations: 20_000,
           async run() {
@@ -179,7 +213,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
             for (let start = from; ;) {
               const { results } = await db
                 .prepare(sql)
-                .bind(start, SECTION_SIZE)
+                .bind(start, SECTION_SIZE, PAGE_BYTES)
                 .all<{ notification_id: number }>();
               read += results.length;
               if (results.length < SECTION_SIZE) break;
@@ -314,16 +348,16 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
       recorder: 'raw-d1',
       unit: 'notifications/s',
       batches: 201,
-      description: 'a plain SELECT per 100, then bytes, UTF-8, JSON, Date, object per row',
+      description: 'the same SELECT per 100, then bytes, UTF-8, JSON, Date, object per row',
       async prepare() {
         const { name } = await log20k();
-        const sql = `SELECT notification_id, originator_id, originator_version, topic, state FROM "${name}_events" WHERE notification_id >= ? ORDER BY notification_id LIMIT ?`;
+        const sql = notificationPageSql(name);
         return {
           operations: 20_000,
           async run() {
             const events: object[] = [];
             for (let start = 1; ; start += 100) {
-              const { results } = await db.prepare(sql).bind(start, 100).all<{
+              const { results } = await db.prepare(sql).bind(start, 100, PAGE_BYTES).all<{
                 originator_id: string;
                 originator_version: number;
                 state: unknown;
@@ -432,28 +466,28 @@ function getWorkloads(
       unit: 'ms/get',
       batches: gets * perGet,
       description: snapshot
-        ? 'two plain SELECTs, then bytes, UTF-8, JSON of the snapshot'
-        : 'plain paged SELECTs, then bytes, UTF-8, JSON, Date, object per row',
+        ? 'the same two SELECTs, then bytes, UTF-8, JSON of the snapshot'
+        : 'the same paged SELECTs, then bytes, UTF-8, JSON, Date, object per row',
       async prepare() {
         const { name, ids } = await data();
         const id = ids[0] as string;
         const events = `"${name}_events"`;
-        const first = `SELECT originator_version, topic, state FROM ${events} WHERE originator_id = ? ORDER BY originator_version ASC LIMIT ?`;
-        const next = `SELECT originator_version, topic, state FROM ${events} WHERE originator_id = ? AND originator_version > ? ORDER BY originator_version ASC LIMIT ?`;
-        const latest = `SELECT originator_version, topic, state FROM "${name}_snapshots" WHERE originator_id = ? ORDER BY originator_version DESC LIMIT ?`;
+        const first = eventPageSql(events, false, false);
+        const next = eventPageSql(events, true, false);
+        const latest = eventPageSql(`"${name}_snapshots"`, false, true);
         type Row = { originator_version: number; state: unknown };
         return {
           operations: gets,
           async run() {
             for (let i = 0; i < gets; i++) {
               let version = 0;
-              let statement = db.prepare(first).bind(id, PAGE);
+              let statement = db.prepare(first).bind(id, id, PAGE, PAGE_BYTES);
               if (snapshot) {
-                const { results } = await db.prepare(latest).bind(id, 1).all<Row>();
+                const { results } = await db.prepare(latest).bind(id, id, 1, PAGE_BYTES).all<Row>();
                 const snap = results[0] as Row;
                 bareDecode(id, snap.originator_version, snap.state);
                 version = snap.originator_version;
-                statement = db.prepare(next).bind(id, version, PAGE);
+                statement = db.prepare(next).bind(id, id, version, PAGE, PAGE_BYTES);
               }
               for (;;) {
                 const { results } = await statement.all<Row>();
@@ -461,7 +495,7 @@ function getWorkloads(
                 const last = results[results.length - 1];
                 if (last === undefined || results.length < PAGE) break;
                 version = last.originator_version;
-                statement = db.prepare(next).bind(id, version, PAGE);
+                statement = db.prepare(next).bind(id, id, version, PAGE, PAGE_BYTES);
               }
               if (!snapshot && version !== WORLD_EVENTS) throw new Error(`bench: version ${String(version)}`);
             }
