@@ -136,6 +136,8 @@ function parseIsoDate(text: string): number {
     const sign = text.charCodeAt(i);
     if (sign === 90 && i + 1 === n) {
       // Z
+    } else if (i + 6 === n && text.endsWith('+00:00')) {
+      // UTC as this library and the original write it: nothing to add.
     } else if (sign === 43 || sign === 45) {
       offset = (sign === 45 ? -1 : 1) * parseOffset(text, i + 1);
       if (Number.isNaN(offset)) return Number.NaN;
