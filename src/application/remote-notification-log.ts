@@ -282,7 +282,8 @@ export class RemoteNotificationLog implements NotificationLog {
     while (out.length < limit && (stop === undefined || from <= stop)) {
       // Without a filter, ask for just what is missing; with one, a whole section at a time.
       const span = wanted === undefined ? limit - out.length : this.sectionSize;
-      const last = stop === undefined ? from + span - 1 : Math.min(stop, from + span - 1);
+      // Never past the last safe integer: such a section id is malformed.
+      const last = Math.min(stop ?? Number.MAX_SAFE_INTEGER, from + span - 1, Number.MAX_SAFE_INTEGER);
       // The section's items are checked to start at from, in ascending order; over gaps in the
       // log's ids they may reach past last, and past stop, which ends the selection.
       const section = await this.section(`${String(from)},${String(last)}`);
