@@ -42,14 +42,13 @@ const PAGE = 1_000;
 
 /**
  * The recorder's paged SELECT of notifications from an id (bounded by rows and by state
- * bytes), so the raw baseline sends the same SQL; its parameters are the id, the rows and
- * {@link PAGE_BYTES}.
+ * bytes), so the raw baseline sends the same SQL; its parameters are the id twice, the rows
+ * and {@link PAGE_BYTES}.
  */
 function notificationPageSql(name: string): string {
   return pageSql({
     table: `"${name}_events"`,
     columns: 'notification_id, originator_id, originator_version, topic, state',
-    scope: '',
     key: 'notification_id',
     where: 'notification_id >= ?',
     desc: false,
@@ -58,14 +57,13 @@ function notificationPageSql(name: string): string {
 
 /**
  * The recorder's paged SELECT of an originator's events (or snapshots), after a version when
- * `after`; its parameters are the id twice, the version when `after`, the rows and
+ * `after`; its parameters are the id (and the version when `after`) twice, the rows and
  * {@link PAGE_BYTES}.
  */
 function eventPageSql(table: string, after: boolean, desc: boolean): string {
   return pageSql({
     table,
     columns: 'originator_version, topic, state',
-    scope: 'originator_id = ?',
     key: 'originator_version',
     where: after ? 'originator_id = ? AND originator_version > ?' : 'originator_id = ?',
     desc,
@@ -213,7 +211,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
             for (let start = from; ;) {
               const { results } = await db
                 .prepare(sql)
-                .bind(start, SECTION_SIZE, PAGE_BYTES)
+                .bind(start, start, SECTION_SIZE, PAGE_BYTES)
                 .all<{ notification_id: number }>();
               read += results.length;
               if (results.length < SECTION_SIZE) break;
@@ -357,7 +355,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
           async run() {
             const events: object[] = [];
             for (let start = 1; ; start += 100) {
-              const { results } = await db.prepare(sql).bind(start, 100, PAGE_BYTES).all<{
+              const { results } = await db.prepare(sql).bind(start, start, 100, PAGE_BYTES).all<{
                 originator_id: string;
                 originator_version: number;
                 state: unknown;
@@ -487,7 +485,7 @@ function getWorkloads(
                 const snap = results[0] as Row;
                 bareDecode(id, snap.originator_version, snap.state);
                 version = snap.originator_version;
-                statement = db.prepare(next).bind(id, id, version, PAGE, PAGE_BYTES);
+                statement = db.prepare(next).bind(id, version, id, version, PAGE, PAGE_BYTES);
               }
               for (;;) {
                 const { results } = await statement.all<Row>();
@@ -495,7 +493,7 @@ function getWorkloads(
                 const last = results[results.length - 1];
                 if (last === undefined || results.length < PAGE) break;
                 version = last.originator_version;
-                statement = db.prepare(next).bind(id, id, version, PAGE, PAGE_BYTES);
+                statement = db.prepare(next).bind(id, version, id, version, PAGE, PAGE_BYTES);
               }
               if (!snapshot && version !== WORLD_EVENTS) throw new Error(`bench: version ${String(version)}`);
             }

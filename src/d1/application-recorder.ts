@@ -108,7 +108,6 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
     const sql = pageSql({
       table: this.table,
       columns: 'notification_id, originator_id, originator_version, topic, state',
-      scope: '',
       key: 'notification_id',
       where,
       desc: false,
@@ -118,10 +117,11 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
     let from = start;
     for (;;) {
       const want = Math.min(ROWS_PER_PAGE, limit - out.length);
-      const params: unknown[] = [from];
-      if (stop !== undefined) params.push(stop);
-      if (topicsJson !== undefined) params.push(topicsJson);
-      params.push(want, PAGE_BYTES);
+      const condition: unknown[] = [from];
+      if (stop !== undefined) condition.push(stop);
+      if (topicsJson !== undefined) condition.push(topicsJson);
+      // The condition's parameters once for the page and once for its byte count.
+      const params = [...condition, ...condition, want, PAGE_BYTES];
       const rows = await this.selectRows<NotificationRow>(sql, params);
       let bytes = 0;
       for (const r of rows) {

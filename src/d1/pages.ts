@@ -11,40 +11,37 @@ export interface PageQuery {
   readonly table: string;
   /** The columns returned, such as `"originator_version, topic, state"`. */
   readonly columns: string;
-  /** A condition with its own `?` parameters that the key is unique within, or `''`. */
-  readonly scope: string;
   /** The key column the page is ordered by and continues from. */
   readonly key: string;
-  /** The condition of the rows wanted, `?` parameters included (the scope repeated, if any). */
+  /** The condition of the rows wanted, with its own `?` parameters. */
   readonly where: string;
   /** Whether the page goes from the highest key down. */
   readonly desc: boolean;
 }
 
 /**
- * Returns the SELECT of one page: of the first `rows` keys that match, those whose rows start
+ * Returns the SELECT of one page: of the first `rows` rows that match, those that start
  * before `bytes` of state, so a page holds less than `bytes` plus one row.
  *
  * Why this shape: a smaller fixed page would not bound the bytes (100 rows of 2 MB are
- * 200 MB), and reading the lengths first would take a second query per page. Here one query
- * sums `length(state)`, which SQLite reads from the row's header without loading the BLOB,
- * over at most `rows` keys, and the rows themselves are read only for the keys that fit.
- * Looking them up through `IN` keeps the key order, so SQLite needs no sort.
+ * 200 MB), and reading the lengths first would take a second query per page. Here the page's
+ * LIMIT is a subquery that counts the rows whose running sum of `length(state)` (which SQLite
+ * reads from the row's header without loading the BLOB) starts below the budget, over at most
+ * `rows` rows; since that sum only grows in key order, those rows are the first ones, and the
+ * outer SELECT is the plain one.
  *
- * @param query - the table, columns, scope, key, condition and order
- * @returns SQL whose parameters are the scope's, the condition's, then `rows` and `bytes`
+ * @param query - the table, columns, key, condition and order
+ * @returns SQL whose parameters are the condition's, the condition's again, then `rows` and
+ *   `bytes`
  */
 export function pageSql(query: PageQuery): string {
-  const { table, columns, scope, key, where, desc } = query;
+  const { table, columns, key, where, desc } = query;
   const order = desc ? 'DESC' : 'ASC';
-  const keys =
-    `SELECT k FROM (SELECT k, SUM(len) OVER (ORDER BY k ${order} ROWS UNBOUNDED PRECEDING) - len AS before ` +
+  const count =
+    `SELECT COUNT(*) FROM (SELECT SUM(len) OVER (ORDER BY k ${order} ROWS UNBOUNDED PRECEDING) - len AS before ` +
     `FROM (SELECT ${key} AS k, length(state) AS len FROM ${table} WHERE ${where} ORDER BY ${key} ${order} LIMIT ?)) ` +
     'WHERE before < ?';
-  return (
-    `SELECT ${columns} FROM ${table} WHERE ${scope === '' ? '' : `${scope} AND `}${key} IN (${keys}) ` +
-    `ORDER BY ${key} ${order}`
-  );
+  return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${key} ${order} LIMIT (${count})`;
 }
 
 /**

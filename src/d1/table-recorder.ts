@@ -122,20 +122,20 @@ export class D1TableRecorder {
     for (;;) {
       const want = limit === undefined ? ROWS_PER_PAGE : Math.min(ROWS_PER_PAGE, limit - out.length);
       let where = 'originator_id = ?';
-      const params: unknown[] = [originatorId, originatorId];
+      const condition: unknown[] = [originatorId];
       if (gt !== undefined) {
         where += ' AND originator_version > ?';
-        params.push(gt);
+        condition.push(gt);
       }
       if (lte !== undefined) {
         where += ' AND originator_version <= ?';
-        params.push(lte);
+        condition.push(lte);
       }
-      params.push(want, PAGE_BYTES);
+      // The condition's parameters once for the page and once for its byte count.
+      const params = [...condition, ...condition, want, PAGE_BYTES];
       const sql = pageSql({
         table: this.table,
         columns: 'originator_version, topic, state',
-        scope: 'originator_id = ?',
         key: 'originator_version',
         where,
         desc,
