@@ -18,6 +18,7 @@ import {
   OperationalError,
   RemoteNotificationLog,
   sectionFromJson,
+  toBase64,
   type SectionJson,
 } from '../../src/index.js';
 
@@ -143,6 +144,13 @@ describe('the Worker example', () => {
       expect([method, path, response.status]).toEqual([method, path, status]);
       expect(typeof (await json<{ error: unknown }>(response)).error).toBe('string');
     }
+    // Something too large for a D1 row once compressed and encrypted: random text, which
+    // compression cannot shrink below 2 MB.
+    const noise = new Uint8Array(2_300_000);
+    for (let i = 0; i < noise.length; i += 65_536) crypto.getRandomValues(noise.subarray(i, i + 65_536));
+    const huge = await call('POST', `/worlds/${worldId}/happenings`, { what: toBase64(noise) });
+    expect(huge.status).toBe(413);
+    expect(await json<{ error: string }>(huge)).toEqual({ error: 'what happened is too large to store' });
     // None of them is the server's fault, so none is logged as an error.
     expect(logged).not.toHaveBeenCalled();
     // A well-formed percent-encoded section id is read as the plain one.

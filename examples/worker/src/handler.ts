@@ -12,6 +12,7 @@ import { ZlibCompressor } from '../../../src/compressor/index.js';
 import { d1, type D1DatabaseLike } from '../../../src/d1/index.js';
 import {
   AggregateNotFoundError,
+  DataError,
   RecordConflictError,
   parseSectionId,
   sectionToJson,
@@ -173,6 +174,10 @@ function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return Response.json({ error: error.message }, { status: error.status });
   if (error instanceof AggregateNotFoundError) {
     return Response.json({ error: error.message }, { status: 404 });
+  }
+  if (error instanceof DataError) {
+    // The only data the client sends is `what`: its event is over D1's limits once stored.
+    return Response.json({ error: 'what happened is too large to store' }, { status: 413 });
   }
   if (error instanceof RecordConflictError) {
     // The recorder's message names tables: the client needs only to know to try again.
