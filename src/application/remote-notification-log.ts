@@ -279,7 +279,8 @@ export class RemoteNotificationLog implements NotificationLog {
     const wanted = topics === undefined || topics.length === 0 ? undefined : new Set(topics);
     const out: Notification[] = [];
     let from = Math.max(1, start);
-    while (out.length < limit && (stop === undefined || from <= stop)) {
+    // Past the last safe integer there is no section id to ask for, and no notification.
+    while (out.length < limit && from <= Math.min(stop ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
       // Without a filter, ask for just what is missing; with one, a whole section at a time.
       const span = wanted === undefined ? limit - out.length : this.sectionSize;
       // Never past the last safe integer: such a section id is malformed.

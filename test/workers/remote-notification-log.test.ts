@@ -126,6 +126,13 @@ describe('RemoteNotificationLog', () => {
     expect((await late.log.section('-3,7')).id).toBe('5,7');
   });
 
+  it('selects nothing from past the last safe integer, asking nothing', async () => {
+    const never = server(async () => sectionJson([1], null));
+    expect(await never.log.select(2 ** 53, 5)).toEqual([]);
+    expect(await never.log.select(2 ** 60, 5, { topics: ['wanted'] })).toEqual([]);
+    expect(never.requests).toEqual([]);
+  });
+
   it('refuses ids that are not safe integers from 1, in strictly ascending order', async () => {
     for (const ids of [[2 ** 53], [0], [-1], [1.5], [1e300], [3, 2], [2, 2]]) {
       const odd = server(async () => sectionJson(ids, null));

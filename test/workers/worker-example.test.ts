@@ -23,6 +23,13 @@ import {
 } from '../../src/index.js';
 
 const key = AesGcmCipher.createKey(32);
+
+/** Base64 of random bytes: text that compression cannot shrink much. */
+function randomText(bytes: number): string {
+  const noise = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i += 65_536) crypto.getRandomValues(noise.subarray(i, i + 65_536));
+  return toBase64(noise);
+}
 const workerEnv = { DB: env.WORKER_DB, CIPHER_KEY: key };
 const origin = 'https://worlds.example';
 
@@ -119,6 +126,20 @@ describe('the Worker example', () => {
     }
   });
 
+  it('answers 500, not the client’s 413, when a snapshot is too large to store', async () => {
+    // Each happening fits in a row; together they make a snapshot over D1's 2 MB row limit.
+    const worldId = await worldWith('dinosaurs');
+    for (let i = 0; i < 4; i++) {
+      const response = await call('POST', `/worlds/${worldId}/happenings`, { what: randomText(600_000) });
+      expect(response.status).toBe(204);
+    }
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const snapshot = await call('POST', `/worlds/${worldId}/snapshot`);
+    expect(snapshot.status).toBe(500);
+    expect(await json<{ error: string }>(snapshot)).toEqual({ error: 'internal error' });
+    expect(logged).toHaveBeenCalledTimes(1);
+  });
+
   it('answers the client’s mistakes with 4xx JSON errors', async () => {
     const worldId = await worldWith('dinosaurs');
     // Malformed section ids (percent-encoding included), bad versions, an unknown world, a
@@ -146,9 +167,7 @@ describe('the Worker example', () => {
     }
     // Something too large for a D1 row once compressed and encrypted: random text, which
     // compression cannot shrink below 2 MB.
-    const noise = new Uint8Array(2_300_000);
-    for (let i = 0; i < noise.length; i += 65_536) crypto.getRandomValues(noise.subarray(i, i + 65_536));
-    const huge = await call('POST', `/worlds/${worldId}/happenings`, { what: toBase64(noise) });
+    const huge = await call('POST', `/worlds/${worldId}/happenings`, { what: randomText(2_300_000) });
     expect(huge.status).toBe(413);
     expect(await json<{ error: string }>(huge)).toEqual({ error: 'what happened is too large to store' });
     // None of them is the server's fault, so none is logged as an error.

@@ -106,7 +106,14 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
     }
     if (action === 'happenings') {
       allow(request, 'POST');
-      await worldsApp(env).makeItSo(id, await whatParam(request));
+      const what = await whatParam(request);
+      try {
+        await worldsApp(env).makeItSo(id, what);
+      } catch (error) {
+        // The client's own `what` made the event too large for D1's limits.
+        if (error instanceof DataError) throw new HttpError(413, 'what happened is too large to store');
+        throw error;
+      }
       return new Response(null, { status: 204 });
     }
     if (action === 'snapshot') {
@@ -174,10 +181,6 @@ function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return Response.json({ error: error.message }, { status: error.status });
   if (error instanceof AggregateNotFoundError) {
     return Response.json({ error: error.message }, { status: 404 });
-  }
-  if (error instanceof DataError) {
-    // The only data the client sends is `what`: its event is over D1's limits once stored.
-    return Response.json({ error: 'what happened is too large to store' }, { status: 413 });
   }
   if (error instanceof RecordConflictError) {
     // The recorder's message names tables: the client needs only to know to try again.
