@@ -3,30 +3,25 @@
  *
  * @module
  */
-import { toBytes } from '../persistence/bytes.js';
+import { ownBytes, toBytes } from '../persistence/bytes.js';
 import { Notification, type StoredEvent } from '../persistence/records.js';
 import type { EventRecord } from './schema.js';
 
 /**
- * Makes the record of a stored event. A state that is a view of a larger buffer is copied,
- * as IndexedDB would otherwise store the whole buffer. The copy is made by `Uint8Array`'s own
- * `slice`, since a subclass may share memory in its `slice` (Node's `Buffer` does).
+ * Makes the record of a stored event. A state that is a view of a larger buffer is copied
+ * ({@link ownBytes}), as IndexedDB would otherwise store the whole buffer.
  *
  * @param applicationName - the application's name, the first part of the key
  * @param event - the stored event
  * @returns the record
  */
 export function toRecord(applicationName: string, event: StoredEvent): EventRecord {
-  const { state } = event;
   return {
     application_name: applicationName,
     originator_id: event.originatorId,
     originator_version: event.originatorVersion,
     topic: event.topic,
-    state:
-      state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
-        ? state
-        : Uint8Array.prototype.slice.call(state),
+    state: ownBytes(event.state),
   };
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { RecordConflictError } from '../errors.js';
+import { ownBytes } from '../persistence/bytes.js';
 import { Notification, type StoredEvent } from '../persistence/records.js';
 import {
   checkEventSelection,
@@ -144,17 +145,6 @@ export class MemoryApplicationRecorder extends MemoryAggregateRecorder implement
   async maxNotificationId(): Promise<number> {
     return this.#log.length;
   }
-}
-
-/**
- * Returns the bytes to keep of a state: the state itself, unless it views part of a larger
- * buffer, which is copied so the recorder keeps no more than the state (as the other
- * recorders do). `Uint8Array`'s own `slice` copies even for a subclass whose `slice` shares
- * memory (Node's `Buffer`).
- */
-function ownBytes(state: Uint8Array): Uint8Array {
-  if (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) return state;
-  return Uint8Array.prototype.slice.call(state);
 }
 
 /** Returns the index of the first record with a version above `version` (binary search). */

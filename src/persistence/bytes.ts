@@ -55,3 +55,17 @@ export function toBytes(value: unknown): Uint8Array {
   if (Array.isArray(value)) return Uint8Array.from(value as number[]);
   throw new TypeError(`bytes: expected bytes, got ${typeof value}`);
 }
+
+/**
+ * Returns the bytes a recorder keeps of a state: the state itself, unless it views part of a
+ * larger buffer, which is copied so that no more than the state is kept (or, in IndexedDB,
+ * structured-cloned). The copy is made by `Uint8Array`'s own `slice`, since a subclass may
+ * share memory in its `slice` (Node's `Buffer` does).
+ *
+ * @param state - the state
+ * @returns the state, or a copy of exactly its bytes
+ */
+export function ownBytes(state: Uint8Array): Uint8Array {
+  if (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) return state;
+  return Uint8Array.prototype.slice.call(state);
+}
