@@ -39,6 +39,27 @@ function digits(text: string, from: number, count: number): number {
   return value;
 }
 
+/**
+ * Finds the end of a fraction's digits: at most `most` of them from `from`.
+ *
+ * @returns the index after the last digit (`from` when there is none)
+ */
+function fractionEnd(text: string, from: number, most: number): number {
+  let i = from;
+  while (i < text.length && i - from < most && digits(text, i, 1) >= 0) i++;
+  return i;
+}
+
+/**
+ * Reads the milliseconds of a fraction's digits from `from` to `end`: the first three, with
+ * zeros for any missing.
+ */
+function fractionMs(text: string, from: number, end: number): number {
+  let ms = 0;
+  for (let k = from; k < from + 3; k++) ms = ms * 10 + (k < end ? text.charCodeAt(k) - 48 : 0);
+  return ms;
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -72,12 +93,10 @@ function parseOffset(text: string, from: number): number {
   if (i < n && text.charCodeAt(i) === 46) {
     // A fraction only after seconds, as Python writes it.
     if (read < 3) return Number.NaN;
-    const fractionFrom = ++i;
-    while (i < n && i - fractionFrom < 6 && digits(text, i, 1) >= 0) i++;
-    if (i === fractionFrom) return Number.NaN;
-    for (let k = fractionFrom; k < fractionFrom + 3; k++) {
-      ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
-    }
+    const from = i + 1;
+    i = fractionEnd(text, from, 6);
+    if (i === from) return Number.NaN;
+    ms = fractionMs(text, from, i);
   }
   return i === n ? ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms : Number.NaN;
 }
@@ -125,10 +144,10 @@ function parseIsoDate(text: string): number {
     i += 3;
     if (text.charCodeAt(i) === 46) {
       // A fraction: 1 to 9 digits, of which the first three are the milliseconds.
-      const from = ++i;
-      while (i < n && i - from < 9 && digits(text, i, 1) >= 0) i++;
+      const from = i + 1;
+      i = fractionEnd(text, from, 9);
       if (i === from) return Number.NaN;
-      for (let k = from; k < from + 3; k++) ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
+      ms = fractionMs(text, from, i);
     }
   }
   let offset = 0;
