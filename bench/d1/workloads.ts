@@ -14,8 +14,7 @@
 import { v4 as uuid4 } from 'uuid';
 import { World, type Worlds } from '../../examples/world.js';
 import { d1, d1Schema, type D1DatabaseLike } from '../../src/d1/index.js';
-import { PAGE_BYTES } from '../../src/d1/limits.js';
-import { pageSql } from '../../src/d1/pages.js';
+import { pageParams, pageSql } from '../../src/d1/pages.js';
 import type { Timed, Workload } from '../harness.js';
 import {
   benchApp,
@@ -42,8 +41,7 @@ const PAGE = 1_000;
 
 /**
  * The recorder's paged SELECT of notifications from an id (bounded by rows and by state
- * bytes), so the raw baseline sends the same SQL; its parameters are the id twice, the rows
- * and {@link PAGE_BYTES}.
+ * bytes), so the raw baseline sends the same SQL, with the same parameters (`pageParams`).
  */
 function notificationPageSql(name: string): string {
   return pageSql({
@@ -57,8 +55,7 @@ function notificationPageSql(name: string): string {
 
 /**
  * The recorder's paged SELECT of an originator's events (or snapshots), after a version when
- * `after`; its parameters are the id (and the version when `after`) twice, the rows and
- * {@link PAGE_BYTES}.
+ * `after`; its condition's parameters are the id, and the version when `after`.
  */
 function eventPageSql(table: string, after: boolean, desc: boolean): string {
   return pageSql({
@@ -211,7 +208,7 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
             for (let start = from; ;) {
               const { results } = await db
                 .prepare(sql)
-                .bind(start, start, SECTION_SIZE, PAGE_BYTES)
+                .bind(...pageParams([start], SECTION_SIZE))
                 .all<{ notification_id: number }>();
               read += results.length;
               if (results.length < SECTION_SIZE) break;
@@ -355,11 +352,14 @@ export function d1Workloads(db: D1DatabaseLike): D1Workload[] {
           async run() {
             const events: object[] = [];
             for (let start = 1; ; start += 100) {
-              const { results } = await db.prepare(sql).bind(start, start, 100, PAGE_BYTES).all<{
-                originator_id: string;
-                originator_version: number;
-                state: unknown;
-              }>();
+              const { results } = await db
+                .prepare(sql)
+                .bind(...pageParams([start], 100))
+                .all<{
+                  originator_id: string;
+                  originator_version: number;
+                  state: unknown;
+                }>();
               if (results.length === 0) break;
               for (const r of results)
                 events.push(bareDecode(r.originator_id, r.originator_version, r.state));
@@ -479,13 +479,16 @@ function getWorkloads(
           async run() {
             for (let i = 0; i < gets; i++) {
               let version = 0;
-              let statement = db.prepare(first).bind(id, id, PAGE, PAGE_BYTES);
+              let statement = db.prepare(first).bind(...pageParams([id], PAGE));
               if (snapshot) {
-                const { results } = await db.prepare(latest).bind(id, id, 1, PAGE_BYTES).all<Row>();
+                const { results } = await db
+                  .prepare(latest)
+                  .bind(...pageParams([id], 1))
+                  .all<Row>();
                 const snap = results[0] as Row;
                 bareDecode(id, snap.originator_version, snap.state);
                 version = snap.originator_version;
-                statement = db.prepare(next).bind(id, version, id, version, PAGE, PAGE_BYTES);
+                statement = db.prepare(next).bind(...pageParams([id, version], PAGE));
               }
               for (;;) {
                 const { results } = await statement.all<Row>();
@@ -493,7 +496,7 @@ function getWorkloads(
                 const last = results[results.length - 1];
                 if (last === undefined || results.length < PAGE) break;
                 version = last.originator_version;
-                statement = db.prepare(next).bind(id, version, id, version, PAGE, PAGE_BYTES);
+                statement = db.prepare(next).bind(...pageParams([id, version], PAGE));
               }
               if (!snapshot && version !== WORLD_EVENTS) throw new Error(`bench: version ${String(version)}`);
             }

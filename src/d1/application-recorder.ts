@@ -13,8 +13,8 @@ import {
   type SelectNotificationsOptions,
 } from '../persistence/recorders.js';
 import type { D1DatabaseLike } from './database.js';
-import { PAGE_BYTES, ROWS_PER_PAGE } from './limits.js';
-import { isLastPage, pageSql } from './pages.js';
+import { ROWS_PER_PAGE } from './limits.js';
+import { isLastPage, pageParams, pageSql } from './pages.js';
 import { applicationTablesSql, d1TableNames } from './schema.js';
 import { D1TableRecorder, type D1RecorderOptions } from './table-recorder.js';
 
@@ -82,7 +82,7 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
 
   /**
    * Selects notifications by id ascending, one page per query (up to {@link ROWS_PER_PAGE}
-   * rows, fewer when their states reach {@link PAGE_BYTES}): from `start`
+   * rows, fewer when their states reach `PAGE_BYTES`): from `start`
    * (inclusive; below 1 reads from the beginning), at most `limit` (0 gives none), up to
    * `stop` (inclusive), topics filtered before the limit.
    *
@@ -120,9 +120,7 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
       const condition: unknown[] = [from];
       if (stop !== undefined) condition.push(stop);
       if (topicsJson !== undefined) condition.push(topicsJson);
-      // The condition's parameters once for the page and once for its byte count.
-      const params = [...condition, ...condition, want, PAGE_BYTES];
-      const rows = await this.selectRows<NotificationRow>(sql, params);
+      const rows = await this.selectRows<NotificationRow>(sql, pageParams(condition, want));
       let bytes = 0;
       for (const r of rows) {
         const state = toBytes(r.state);

@@ -31,8 +31,7 @@ export interface PageQuery {
  * outer SELECT is the plain one.
  *
  * @param query - the table, columns, key, condition and order
- * @returns SQL whose parameters are the condition's, the condition's again, then `rows` and
- *   `bytes`
+ * @returns SQL whose parameters {@link pageParams} gives
  */
 export function pageSql(query: PageQuery): string {
   const { table, columns, key, where, desc } = query;
@@ -42,6 +41,18 @@ export function pageSql(query: PageQuery): string {
     `FROM (SELECT ${key} AS k, length(state) AS len FROM ${table} WHERE ${where} ORDER BY ${key} ${order} LIMIT ?)) ` +
     'WHERE before < ?';
   return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${key} ${order} LIMIT (${count})`;
+}
+
+/**
+ * Returns the parameters of a {@link pageSql} statement: the condition's once for the page and
+ * once for its byte count, then the rows asked for and {@link PAGE_BYTES}.
+ *
+ * @param condition - the parameters of the query's `where`
+ * @param rows - the most rows the page may hold
+ * @returns the parameters to bind
+ */
+export function pageParams(condition: readonly unknown[], rows: number): unknown[] {
+  return [...condition, ...condition, rows, PAGE_BYTES];
 }
 
 /**

@@ -13,8 +13,8 @@ import {
 import { toBytes } from '../persistence/bytes.js';
 import type { D1DatabaseLike, D1StatementLike } from './database.js';
 import { translateError } from './errors.js';
-import { PAGE_BYTES, ROWS_PER_INSERT, ROWS_PER_PAGE, checkRowSize, checkSaveSize } from './limits.js';
-import { isLastPage, pageSql } from './pages.js';
+import { ROWS_PER_INSERT, ROWS_PER_PAGE, checkRowSize, checkSaveSize } from './limits.js';
+import { isLastPage, pageParams, pageSql } from './pages.js';
 
 /** Options of the D1 recorders. */
 export interface D1RecorderOptions {
@@ -105,7 +105,7 @@ export class D1TableRecorder {
 
   /**
    * Selects an originator's stored events, one page per query: up to {@link ROWS_PER_PAGE}
-   * rows, fewer when their states reach {@link PAGE_BYTES}.
+   * rows, fewer when their states reach `PAGE_BYTES`.
    *
    * @param originatorId - the originator's id
    * @param options - version bounds, order and limit
@@ -131,8 +131,6 @@ export class D1TableRecorder {
         where += ' AND originator_version <= ?';
         condition.push(lte);
       }
-      // The condition's parameters once for the page and once for its byte count.
-      const params = [...condition, ...condition, want, PAGE_BYTES];
       const sql = pageSql({
         table: this.table,
         columns: 'originator_version, topic, state',
@@ -140,7 +138,7 @@ export class D1TableRecorder {
         where,
         desc,
       });
-      const rows = await this.selectRows<EventRow>(sql, params);
+      const rows = await this.selectRows<EventRow>(sql, pageParams(condition, want));
       let bytes = 0;
       for (const row of rows) {
         const state = toBytes(row.state);
