@@ -102,8 +102,9 @@ export class Application {
    * Creates the application and its parts, through the `construct...` hooks.
    *
    * @param config - persistence, snapshotting, section size, cipher, compressor, name
-   * @throws {@link ConfigurationError} when the application has no name, or a snapshot interval
-   *   is not a positive integer
+   * @throws {@link ConfigurationError} when the application has no name, a snapshot interval
+   *   is not a positive integer, or the persistence, cipher or compressor given lacks a method
+   *   of its interface (a class instead of an instance, a key instead of a cipher)
    */
   constructor(config: ApplicationConfig = {}) {
     const statics = this.constructor as typeof Application;
@@ -114,6 +115,15 @@ export class Application {
       );
     }
     this.name = name;
+    checkPart(
+      name,
+      'persistence',
+      config.persistence,
+      ['applicationRecorder', 'snapshotRecorder'],
+      'memory()',
+    );
+    checkPart(name, 'cipher', config.cipher, ['encrypt', 'decrypt'], 'new AesGcmCipher(key)');
+    checkPart(name, 'compressor', config.compressor, ['compress', 'decompress'], 'new ZlibCompressor()');
     this.config = config;
     this.#persistence = config.persistence ?? memory();
     const snapshotting = config.snapshotting ?? false;
@@ -344,4 +354,43 @@ export class Application {
     }
     return undefined;
   }
+}
+
+/**
+ * Checks that a part given in the config has the methods of its interface, so that a class
+ * given instead of an instance, or a key instead of a cipher, fails here and not at a save.
+ *
+ * @param application - the application's name, for the message
+ * @param key - the config key
+ * @param part - the value given, if any
+ * @param methods - the methods it must have
+ * @param example - an example of a right value, for the message
+ * @throws {@link ConfigurationError} when a method is missing
+ */
+function checkPart(
+  application: string,
+  key: string,
+  part: unknown,
+  methods: readonly string[],
+  example: string,
+): void {
+  if (part === undefined) return;
+  const missing = methods.filter(
+    (method) =>
+      typeof part !== 'object' ||
+      part === null ||
+      typeof (part as Record<string, unknown>)[method] !== 'function',
+  );
+  if (missing.length === 0) return;
+  const given =
+    typeof part === 'function'
+      ? 'a class or function (construct it with new)'
+      : part === null
+        ? 'null'
+        : typeof part === 'object'
+          ? `an object without ${missing.join(' and ')}`
+          : `a ${typeof part}`;
+  throw new ConfigurationError(
+    `application ${application}: config.${key} must be an object with ${methods.join(' and ')} methods, such as ${example}; got ${given}`,
+  );
 }

@@ -12,8 +12,13 @@ export const KEY_SIZES: readonly number[] = [16, 24, 32];
 // Standard base64 with padding, as Python's b64encode writes it.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+// ASCII whitespace, which Python's b64decode drops too: a key read from a file or a secret
+// often ends with a newline, and base64 may be wrapped over lines.
+const WHITESPACE = /[\t\n\v\f\r ]/g;
+
 /**
- * Decodes a base64 key and checks its size. The messages never quote the key.
+ * Decodes a base64 key and checks its size. ASCII whitespace in it (a trailing newline, line
+ * breaks) is ignored, as the original's `b64decode` ignores it. The messages never quote the key.
  *
  * @param key - base64 text of 16, 24 or 32 bytes
  * @returns the key's bytes, in a new buffer
@@ -26,13 +31,14 @@ export function decodeKey(key: unknown): Uint8Array<ArrayBuffer> {
       `cipher: the key must be a base64 string, got ${typeof key}; make one with createKey(32) of the cipher class`,
     );
   }
-  if (!BASE64.test(key)) {
+  const text = key.replace(WHITESPACE, '');
+  if (!BASE64.test(text)) {
     throw new TypeError(
-      'cipher: the key is not standard base64 text; make one with createKey(32) of the cipher class',
+      'cipher: the key is not standard base64 text (A-Z, a-z, 0-9, + and /, padded with =); make one with createKey(32) of the cipher class',
     );
   }
   // fromBase64 returns a fresh ArrayBuffer-backed array.
-  const bytes = fromBase64(key) as Uint8Array<ArrayBuffer>;
+  const bytes = fromBase64(text) as Uint8Array<ArrayBuffer>;
   if (!KEY_SIZES.includes(bytes.length)) {
     const length = bytes.length;
     bytes.fill(0);

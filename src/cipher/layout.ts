@@ -16,18 +16,13 @@ export const TAG_LENGTH = 16;
 /** The shortest valid output: a nonce and a tag around an empty ciphertext. */
 export const MIN_LENGTH = NONCE_LENGTH + TAG_LENGTH;
 
-// Nonces are cut from a pool of random bytes, each byte used once: one getRandomValues call
-// costs about as much as encrypting a small event in Node, so it is made once per 256 nonces.
-const POOL_SIZE = NONCE_LENGTH * 256;
-let pool = new Uint8Array(0);
-let poolOffset = 0;
-
 /**
  * Allocates the output of one encryption and writes its nonce into the first 12 bytes.
  *
  * @param plaintextLength - the plaintext's length in bytes
  * @param nonce - a fixed nonce, only to reproduce test vectors; a fresh random one by default
  * @returns the output buffer; its first 12 bytes are the nonce
+ * @throws {@link CipherError} when the runtime has no `crypto.getRandomValues`
  */
 export function startOutput(plaintextLength: number, nonce?: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(MIN_LENGTH + plaintextLength);
@@ -35,12 +30,16 @@ export function startOutput(plaintextLength: number, nonce?: Uint8Array): Uint8A
     out.set(nonce.subarray(0, NONCE_LENGTH));
     return out;
   }
-  if (poolOffset + NONCE_LENGTH > pool.length) {
-    pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
-    poolOffset = 0;
+  // One call per nonce, never a pool of random bytes kept for later: a pool is part of the
+  // heap, and a heap restored from a snapshot (Node's --build-snapshot) would hand the same
+  // unused nonces to every process started from it.
+  try {
+    crypto.getRandomValues(out.subarray(0, NONCE_LENGTH));
+  } catch (error) {
+    throw new CipherError('cipher: this runtime has no crypto.getRandomValues to make a nonce', {
+      cause: error,
+    });
   }
-  out.set(pool.subarray(poolOffset, poolOffset + NONCE_LENGTH));
-  poolOffset += NONCE_LENGTH;
   return out;
 }
 

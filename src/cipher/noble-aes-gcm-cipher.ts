@@ -10,8 +10,9 @@ import { NobleGcm } from './noble-gcm.js';
 /**
  * Encrypts stored state with AES-GCM in JavaScript, through `@noble/ciphers`: the same output as
  * {@link AesGcmCipher} (a random 12-byte nonce, the 16-byte tag, then the ciphertext) and as the
- * original library's `AESCipher`, for runtimes without WebCrypto, for AES-192 in Chromium, or
- * where a synchronous engine is faster than WebCrypto's asynchronous calls.
+ * original library's `AESCipher`, for runtimes without WebCrypto's `crypto.subtle` (it needs only
+ * `crypto.getRandomValues`, for nonces and keys), for AES-192 in Chromium, or where a synchronous
+ * engine is faster than WebCrypto's asynchronous calls.
  *
  * @example
  * ```ts

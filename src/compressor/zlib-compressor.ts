@@ -81,7 +81,8 @@ export class ZlibCompressor implements Compressor {
   }
 
   /**
-   * Decompresses a zlib stream, checking its Adler-32 checksum.
+   * Decompresses a zlib stream, checking its Adler-32 checksum. The stream must end where the
+   * data ends: bytes after it (which Python's `zlib.decompress` ignores) are an error.
    *
    * @param data - a zlib stream, from this compressor or from Python's `zlib.compress`
    * @returns the original bytes
@@ -111,7 +112,7 @@ export class ZlibCompressor implements Compressor {
       0;
     if (adler32(out) !== expected) {
       throw new CompressorError(
-        'compressor: the zlib checksum does not match the decompressed bytes: the data is corrupt',
+        'compressor: the zlib checksum does not match the decompressed bytes: the data is corrupt, or has bytes after the end of its zlib stream',
       );
     }
     return out;
@@ -119,7 +120,8 @@ export class ZlibCompressor implements Compressor {
 
   #inflate(data: Uint8Array): Uint8Array {
     const storedLength = storedBlockLength(data);
-    if (storedLength !== undefined) return data.slice(7, 7 + storedLength);
+    // Uint8Array's own slice: a Node Buffer's slice would share the input's memory.
+    if (storedLength !== undefined) return Uint8Array.prototype.slice.call(data, 7, 7 + storedLength);
     if (data.length <= SCRATCH_INPUT_LIMIT) {
       const scratch = (this.#scratch ??= new Uint8Array(SCRATCH_SIZE));
       let inflated: Uint8Array | undefined;

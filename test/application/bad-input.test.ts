@@ -6,6 +6,7 @@ import {
   AggregateNotFoundError,
   Application,
   ConfigurationError,
+  type ApplicationConfig,
   LocalNotificationLog,
   TranscodingError,
   memory,
@@ -108,6 +109,24 @@ describe('bad input', () => {
     class Nameless extends Application {}
     expect(() => new Nameless()).toThrow(ConfigurationError);
     expect(new Nameless({ name: 'Named' }).name).toBe('Named');
+  });
+
+  it('refuses a persistence, cipher or compressor without the methods of its interface', () => {
+    // A key where a cipher goes, a class where an instance goes, a store made for something else.
+    const bad: [ApplicationConfig, RegExp][] = [
+      [
+        { cipher: 'a key' as never },
+        /config\.cipher must be an object with encrypt and decrypt methods.*got a string/,
+      ],
+      [{ cipher: class {} as never }, /config\.cipher .*got a class or function \(construct it with new\)/],
+      [{ compressor: {} as never }, /config\.compressor .*got an object without compress and decompress/],
+      [{ compressor: null as never }, /config\.compressor .*got null/],
+      [{ persistence: memory().applicationRecorder('x') as never }, /config\.persistence .*memory\(\)/],
+    ];
+    for (const [config, message] of bad) {
+      expect(() => new Worlds(config)).toThrow(ConfigurationError);
+      expect(() => new Worlds(config)).toThrow(message);
+    }
   });
 
   it('refuses a section size that is not a positive integer', () => {

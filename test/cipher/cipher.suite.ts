@@ -209,6 +209,19 @@ function describeCipher(c: CipherCase): void {
       }
     });
 
+    it('reads a key with ASCII whitespace in it, as the original’s b64decode does', async () => {
+      const key = c.createKey(32);
+      const plaintext = utf8('{"what":"dinosaurs"}');
+      const encrypted = await c.make(key).encrypt(plaintext);
+      // A key read from a file or a secret ends with a newline; base64 may be wrapped in lines.
+      const variants = [`${key}\n`, `${key}\r\n`, `  ${key}\t`, `${key.slice(0, 20)}\n${key.slice(20)}`];
+      for (const variant of variants) {
+        expect(await c.make(variant).decrypt(encrypted), JSON.stringify(variant)).toEqual(plaintext);
+      }
+      // Other characters are still refused, and the message says what base64 is.
+      expect(() => c.make(`${key}.`)).toThrow(/A-Z, a-z, 0-9, \+ and \//);
+    });
+
     it('creates random base64 keys of 16, 24 and 32 bytes, and refuses other sizes', () => {
       for (const size of KEY_SIZES) {
         // Check the size, and that two keys differ.

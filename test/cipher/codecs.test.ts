@@ -4,7 +4,8 @@ import { AesGcmCipher } from '../../src/cipher/index.js';
 import { NobleAesGcmCipher } from '../../src/cipher/noble.js';
 import { CipherError, fromBase64 } from '../../src/index.js';
 import { describeCodecs } from './cipher.suite.js';
-import { hex } from './support.js';
+import { ZlibCompressor } from '../../src/compressor/index.js';
+import { hex, utf8 } from './support.js';
 
 // Node's WebCrypto takes 128, 192 and 256-bit AES keys.
 describeCodecs('node', { webCryptoAes192: true });
@@ -47,5 +48,42 @@ describe('AesGcmCipher where crypto.subtle is missing', () => {
     expect(await noble.decrypt(await noble.encrypt(new Uint8Array([1, 2, 3])))).toEqual(
       new Uint8Array([1, 2, 3]),
     );
+  });
+});
+
+describe('ZlibCompressor with Node Buffers', () => {
+  it('returns bytes of their own, never a view of the input', () => {
+    const compressor = new ZlibCompressor();
+    for (const input of [utf8('small'), utf8('dinosaurs, trucks, internet. '.repeat(100))]) {
+      // A Buffer view in the middle of a larger buffer, as Node hands them out.
+      const compressed = compressor.compress(input);
+      const buffer = Buffer.alloc(compressed.length + 20);
+      buffer.set(compressed, 10);
+      const view = buffer.subarray(10, 10 + compressed.length);
+      const output = compressor.decompress(view);
+      // (A copy made by Uint8Array's slice of a Buffer is a Buffer of its own: compare bytes.)
+      expect(Array.from(output)).toEqual(Array.from(input));
+      expect(output.buffer).not.toBe(buffer.buffer);
+      // Changing the input afterwards leaves the output as it was.
+      buffer.fill(0);
+      expect(Array.from(output)).toEqual(Array.from(input));
+    }
+  });
+});
+
+describe('a runtime without crypto.getRandomValues', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('fails to encrypt with a CipherError that says what is missing', async () => {
+    const cipher = new NobleAesGcmCipher(NobleAesGcmCipher.createKey(32));
+    vi.stubGlobal('crypto', undefined);
+    const error = await cipher.encrypt(utf8('dinosaurs')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CipherError);
+    expect((error as Error).message).toMatch(/getRandomValues/);
   });
 });

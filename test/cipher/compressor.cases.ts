@@ -146,6 +146,22 @@ export function describeCompressor(): void {
       expect(error.message).toMatch(/checksum/);
     });
 
+    it('refuses bytes after the end of the zlib stream, and says they may be why', async () => {
+      const compressor = new ZlibCompressor();
+      // Python's zlib.decompress ignores such bytes; Python never writes them: here they are
+      // corruption, so the data is refused.
+      for (const compressed of [compressor.compress(HISTORY), compressor.compress(utf8('dinosaurs'))]) {
+        const extended = new Uint8Array(compressed.length + 2);
+        extended.set(compressed);
+        extended.set(utf8('xx'), compressed.length);
+        const error = await failureOf(() => compressor.decompress(extended));
+        expect(error).toBeInstanceOf(CompressorError);
+      }
+      const deflated = compressor.compress(HISTORY);
+      const error = await failureOf(() => compressor.decompress(new Uint8Array([...deflated, 0x78, 0x78])));
+      expect(error.message).toMatch(/bytes after the end of its zlib stream/);
+    });
+
     it('refuses bad options at construction', () => {
       for (const options of [{ level: 10 }, { level: -1 }, { level: 1.5 }]) {
         expect(() => new ZlibCompressor(options as never)).toThrow(RangeError);
