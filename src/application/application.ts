@@ -242,8 +242,8 @@ export class Application {
    *   of this save is written
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
    *   automatic snapshot after it failed
-   * @throws whatever {@link Application.notify} throws: the save is committed (and this error
-   *   is thrown instead of an {@link AutomaticSnapshotError})
+   * @throws whatever {@link Application.notify} throws or its promise rejects with: the save is
+   *   committed (and this error is thrown instead of an {@link AutomaticSnapshotError})
    */
   async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
     const collected = aggregates.map((aggregate) => aggregate.collectEvents());
@@ -260,7 +260,9 @@ export class Application {
     }
     const snapshotError =
       this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
-    this.notify(recordings);
+    // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
+    const notified = this.notify(recordings);
+    if (notified !== undefined) await notified;
     if (snapshotError !== undefined) {
       throw new AutomaticSnapshotError(
         `application ${this.name}: the save was committed, but an automatic snapshot after it failed (its error is the cause)`,
@@ -273,11 +275,13 @@ export class Application {
 
   /**
    * Called with the recordings of each save once it is stored. Does nothing here; override it
-   * to act on new events (publish them, update a view).
+   * to act on new events (publish them, update a view). It may be `async`: `save` waits for
+   * the promise it returns, and rejects with its error (the save stays committed).
    *
    * @param recordings - the new recordings
+   * @returns nothing, or a promise that `save` waits for
    */
-  protected notify(recordings: readonly Recording<AggregateEvent>[]): void {
+  protected notify(recordings: readonly Recording<AggregateEvent>[]): void | Promise<void> {
     // Nothing by default: subclasses override this to act on new events.
   }
 
@@ -289,7 +293,10 @@ export class Application {
    * @throws {@link ConfigurationError} when snapshotting is off
    * @throws {@link AggregateNotFoundError} when the aggregate does not exist
    */
-  async takeSnapshot(aggregateId: string, options: { readonly version?: number } = {}): Promise<void> {
+  async takeSnapshot(
+    aggregateId: string,
+    options: { readonly version?: number | undefined } = {},
+  ): Promise<void> {
     const snapshots = this.#snapshotsOrThrow();
     const aggregate = await this.repository.get(aggregateId, { version: options.version });
     await snapshots.put([Snapshot.take(aggregate)]);

@@ -154,8 +154,15 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
    *
    * @param aggregate - a freshly constructed aggregate
    * @returns the same aggregate
+   * @throws {@link OriginatorVersionError} when the aggregate has events already: a created
+   *   event triggered on a live aggregate, or stored after its first event
    */
   override mutate(aggregate: A): A {
+    if (aggregate.version !== 0) {
+      throw new OriginatorVersionError(
+        `a created event (v${String(this.originatorVersion)}) only starts a new aggregate; ${aggregate.id} is at v${String(aggregate.version)}`,
+      );
+    }
     const target = aggregate as unknown as Mutable;
     target.id = this.originatorId;
     target.createdOn = this.timestamp;

@@ -235,6 +235,29 @@ describe('Application.save', () => {
     expect(seen).toEqual([[1, 2]]);
   });
 
+  it('waits for an async notify, and rejects with its error with the save committed', async () => {
+    const views: number[] = [];
+    let fail = false;
+    class AsyncWorlds extends Worlds {
+      protected override async notify(recordings: Parameters<Worlds['notify']>[0]): Promise<void> {
+        // A read model written somewhere asynchronous (IndexedDB, a fetch).
+        await new Promise((done) => setTimeout(done, 5));
+        if (fail) throw new Error('read model write failed');
+        views.push(...recordings.map((r) => r.notification.id));
+      }
+    }
+    const app = new AsyncWorlds();
+    await app.save(World.create());
+    // Done by the time save resolves.
+    expect(views).toEqual([1]);
+    fail = true;
+    const world = World.create();
+    await expect(app.save(world)).rejects.toThrow('read model write failed');
+    // The save itself is stored, and the events are not pending any more.
+    expect(await app.recorder.maxNotificationId()).toBe(2);
+    expect(world.collectEvents()).toEqual([]);
+  });
+
   it('is a no-op returning [] when nothing is pending', async () => {
     const app = new Worlds();
     const world = World.create();

@@ -95,6 +95,22 @@ describe('Aggregate', () => {
     expect(world.history).toEqual([]);
   });
 
+  it('refuses a created event on an aggregate that has events already', async () => {
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    // Triggered on a live aggregate, a created event would start its state over.
+    const again = makeEvent(WorldCreated, world.id, 3, new Date(), { originatorTopic: 'World' });
+    expect(() => again.mutate(world)).toThrow(OriginatorVersionError);
+    expect(world.version).toBe(2);
+    expect(world.history).toEqual(['dinosaurs']);
+    // Stored after the first event (by something else), it is refused when read back.
+    const app = new Worlds();
+    await app.save(world);
+    await app.events.put([again]);
+    await expect(app.repository.get(world.id)).rejects.toThrow(OriginatorVersionError);
+    await expect(app.repository.get(world.id, { version: 2 })).resolves.toMatchObject({ version: 2 });
+  });
+
   it('leaves version and modifiedOn as they were when apply throws', () => {
     const world = World.create();
     const modifiedOn = world.modifiedOn;
