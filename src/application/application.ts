@@ -103,7 +103,7 @@ export class Application {
    *
    * @param config - persistence, snapshotting, section size, cipher, compressor, name
    * @throws {@link ConfigurationError} when the application has no name, a snapshot interval
-   *   is not a positive integer, or the persistence, cipher or compressor given lacks a method
+   *   is not a positive integer or is given for a class not among its aggregates, or the persistence, cipher or compressor given lacks a method
    *   of its interface (a class instead of an instance, a key instead of a cipher)
    */
   constructor(config: ApplicationConfig = {}) {
@@ -138,6 +138,14 @@ export class Application {
       }
     }
     this.topics = this.constructTopics();
+    for (const aggregateClass of this.#intervals.keys()) {
+      // Intervals go by the exact class of a saved aggregate: any other would never fire.
+      if (!this.#isRegistered(aggregateClass)) {
+        throw new ConfigurationError(
+          `application ${name}: a snapshot interval is given for ${aggregateClass.name || 'a class'}, which is not one of the application's aggregates (its static aggregates)`,
+        );
+      }
+    }
     this.transcoder = this.constructTranscoder();
     this.mapper = this.constructMapper();
     this.recorder = this.constructRecorder();
@@ -147,6 +155,14 @@ export class Application {
       this.#snapshotRecorder === undefined ? undefined : new EventStore(this.mapper, this.#snapshotRecorder);
     this.repository = this.constructRepository();
     this.log = this.constructNotificationLog();
+  }
+
+  #isRegistered(aggregateClass: AggregateClass): boolean {
+    try {
+      return this.topics.aggregateClass(aggregateClass.topic) === aggregateClass;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -191,6 +191,14 @@ describe('automatic snapshots', () => {
     expect(notebook.collectEvents()).toEqual([]);
   });
 
+  it('need a class among the application’s aggregates, or they would never fire', () => {
+    // Notebook is not one of Worlds' aggregates: no save of Worlds could ever snapshot it.
+    expect(() => new Worlds({ snapshotting: { intervals: [[Notebook, 2]] } })).toThrow(
+      /snapshot interval is given for Notebook, which is not one of the application's aggregates/,
+    );
+    expect(() => new Notebooks({ snapshotting: { intervals: [[Notebook, 2]] } })).not.toThrow();
+  });
+
   it('need a positive integer interval', () => {
     for (const interval of [0, -1, 1.5, Number.NaN, Infinity]) {
       expect(() => new Worlds({ snapshotting: { intervals: [[World, interval]] } })).toThrow(
