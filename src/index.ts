@@ -26,6 +26,7 @@ export {
   parseSectionId,
   type NotificationLog,
 } from './application/notification-log.js';
+export { NotificationLogReader, type ReadOptions } from './application/notification-log-reader.js';
 export {
   RemoteNotificationLog,
   sectionFromJson,
