@@ -17,6 +17,7 @@ export {
 } from './domain/events.js';
 export { Snapshot } from './domain/snapshot.js';
 export { Topics } from './domain/topics.js';
+export { classVersionOf, type Upcast, type Versioned } from './domain/upcasts.js';
 export { Application, type ApplicationConfig, type SnapshottingConfig } from './application/application.js';
 export { Repository, type GetOptions } from './application/repository.js';
 export {

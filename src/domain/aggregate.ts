@@ -11,6 +11,7 @@ import {
   type EventClass,
   type EventPayload,
 } from './events.js';
+import type { Upcast } from './upcasts.js';
 
 const PENDING = Symbol('pendingEvents');
 
@@ -27,6 +28,11 @@ export interface AggregateClass<A extends Aggregate = Aggregate> {
   readonly topic: string;
   /** Every event class of the aggregate, so stored events of theirs can be read again. */
   readonly events: readonly EventClass[];
+  /**
+   * Upcasts of snapshots taken of older versions of the class, oldest first (see
+   * {@link Upcast}); none by default (version 1).
+   */
+  readonly upcasts?: readonly Upcast[] | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { OriginatorIdError, OriginatorVersionError, TranscodingError } from '../errors.js';
 import type { Aggregate } from './aggregate.js';
+import type { Upcast } from './upcasts.js';
 
 /** A domain event: what happened, to which originator, at which version, when. */
 export class DomainEvent {
@@ -34,6 +35,11 @@ export class DomainEvent {
 export interface EventClass<E extends DomainEvent = DomainEvent> {
   /** The stored topic of the class's events. */
   readonly topic: string;
+  /**
+   * Upcasts of stored events written by older versions of the class, oldest first (see
+   * {@link Upcast}); none by default (version 1).
+   */
+  readonly upcasts?: readonly Upcast[] | undefined;
   /** The prototype given to every event of the class. */
   readonly prototype: E;
 }

@@ -5,6 +5,7 @@
  */
 import type { Aggregate, AggregateClass } from './aggregate.js';
 import { DomainEvent, makeEvent } from './events.js';
+import { CLASS_VERSION, markClassVersion, upcastState } from './upcasts.js';
 
 /** Fields of an aggregate that a snapshot does not keep in its state: they are columns. */
 const NOT_STATE = new Set(['id', 'version']);
@@ -26,6 +27,7 @@ export class Snapshot extends DomainEvent {
    *
    * @param aggregate - the aggregate
    * @returns the snapshot
+   * @throws {@link TranscodingError} when the aggregate has a field named `classVersion`
    */
   static take(aggregate: Aggregate): Snapshot {
     const state: Record<string, unknown> = {};
@@ -33,6 +35,7 @@ export class Snapshot extends DomainEvent {
       if (!NOT_STATE.has(key)) state[key] = (aggregate as unknown as Record<string, unknown>)[key];
     }
     const aggregateClass = aggregate.constructor as AggregateClass;
+    markClassVersion(aggregateClass, state);
     return makeEvent(Snapshot, aggregate.id, aggregate.version, new Date(), {
       topic: aggregateClass.topic,
       state,
@@ -41,14 +44,23 @@ export class Snapshot extends DomainEvent {
 
   /**
    * Makes an aggregate from this snapshot: constructs it (so fields added to the class since
-   * the snapshot get their initial values) and copies the state over.
+   * the snapshot get their initial values) and copies the state over, upcast first when the
+   * snapshot was taken of an older version of the class.
    *
    * @param aggregateClass - the class named by {@link Snapshot.topic}
    * @returns the aggregate at the snapshot's version
+   * @throws {@link TranscodingError} when the state is of a newer version of the class, or an
+   *   upcast fails
    */
   restore<A extends Aggregate>(aggregateClass: AggregateClass<A>): A {
+    let state = this.state;
+    if (aggregateClass.upcasts !== undefined || state[CLASS_VERSION] !== undefined) {
+      const copy = { ...state };
+      upcastState(aggregateClass, copy);
+      state = copy;
+    }
     const aggregate = new aggregateClass();
-    Object.assign(aggregate, this.state);
+    Object.assign(aggregate, state);
     const target = aggregate as unknown as { id: string; version: number };
     target.id = this.originatorId;
     target.version = this.originatorVersion;

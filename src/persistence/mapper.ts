@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { makeEvent, type DomainEvent } from '../domain/events.js';
+import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
+import { CLASS_VERSION, markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
 import type { Cipher, Compressor } from './codecs.js';
 import type { StoredEvent } from './records.js';
@@ -104,6 +105,7 @@ export class Mapper {
         fields[key] = (event as unknown as Record<string, unknown>)[key];
       }
     }
+    markClassVersion(event.constructor as unknown as EventClass, fields);
     let state = this.transcoder.encode(fields);
     if (this.#compressor !== undefined) state = this.#compressor.compress(state);
     return {
@@ -123,6 +125,9 @@ export class Mapper {
     const eventClass = this.topics.eventClass(stored.topic);
     const bytes = this.#compressor === undefined ? state : this.#compressor.decompress(state);
     const fields = this.transcoder.decode(bytes) as Record<string, unknown> & { timestamp: Date };
+    if (eventClass.upcasts !== undefined || fields[CLASS_VERSION] !== undefined) {
+      upcastState(eventClass, fields);
+    }
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
   }
 }
