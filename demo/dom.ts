@@ -52,6 +52,30 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return element;
 }
 
+/** A control that can be turned off. */
+export type Control = HTMLButtonElement | HTMLInputElement;
+
+/** A control that lost the focus when it was turned off, to get it back. */
+let unfocused: Control | undefined;
+
+/**
+ * Turns controls off or on. A control that had the focus when it was turned off gets it back
+ * when it is turned on again, unless the user has moved on meanwhile.
+ *
+ * @param controls - the buttons and inputs
+ * @param enabled - on or off
+ */
+export function setEnabled(controls: readonly Control[], enabled: boolean): void {
+  for (const control of controls) {
+    if (!enabled && document.activeElement === control) unfocused = control;
+    control.disabled = !enabled;
+  }
+  if (!enabled || unfocused === undefined || !controls.includes(unfocused)) return;
+  const active = document.activeElement;
+  if (active === null || active === document.body || active === unfocused) unfocused.focus();
+  unfocused = undefined;
+}
+
 /**
  * Waits a moment, so that a person can follow a replay step by step; not at all when the
  * user asked for reduced motion.

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Worlds } from '../examples/world.js';
 import type { DomainEvent, Notification, Section } from '../src/index.js';
 import { byId, fill, h } from './dom.js';
 import { bytesView, eventFields, literal, shortId, worldColour } from './format.js';
@@ -51,12 +52,24 @@ export class LogView {
   async refresh(): Promise<void> {
     const drawing = ++this.#drawing;
     const app = this.#session.app;
-    const size = this.#size();
+    try {
+      await this.#read(app, drawing);
+    } catch (error) {
+      // The app was closed by a move meanwhile: the move's own refresh draws the new one.
+      if (this.#session.app !== app) return;
+      throw error;
+    }
+  }
+
+  async #read(app: Worlds, drawing: number): Promise<void> {
+    const size = app.log.sectionSize;
     const max = await app.recorder.maxNotificationId();
+    if (this.#session.app !== app) return;
     const requested = this.#sectionId ?? latestSection(max, size);
     const section = await app.log.section(requested);
+    if (this.#session.app !== app) return;
     const decoded = await decodeAll(section.items, (n) => app.mapper.toDomainEvent(n));
-    if (drawing !== this.#drawing) return;
+    if (drawing !== this.#drawing || this.#session.app !== app) return;
     this.#drawPager(requested, section, max, size);
     const encrypted = this.#session.config.key !== null;
     const seen = this.#seen ?? max;

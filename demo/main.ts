@@ -10,6 +10,7 @@ import { attempt, explain, show } from './messages.js';
 import { ReplayView } from './replay-view.js';
 import { Session } from './session.js';
 import { StorageView } from './storage-view.js';
+import { forgetOldReplays } from './stores.js';
 import { WorldsView } from './worlds-view.js';
 
 async function start(): Promise<void> {
@@ -36,6 +37,7 @@ async function start(): Promise<void> {
     });
 
   session.onChange((change) => {
+    if (change.kind === 'busy') return;
     if (change.kind === 'problem') {
       show(explain(change.error, change.doing));
       return;
@@ -60,6 +62,8 @@ async function start(): Promise<void> {
 
   await refresh();
   byId('page', HTMLElement).dataset.ready = 'true';
+  // Replays cut off by a reload leave their databases behind.
+  await forgetOldReplays().catch(() => undefined);
 }
 
 void start().catch((error: unknown) => {

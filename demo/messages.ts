@@ -31,16 +31,42 @@ export function explain(error: unknown, doing: string): Message {
   // A full disk reaches the page as an OperationalError whose cause says so.
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined;
   const kind = cause === 'QuotaExceededError' ? cause : name;
-  return { ...describe(kind, doing), technical: `${name}: ${text}` };
+  return { ...describe(kind, doing), technical: `${name}: ${forTheBrowser(text)}` };
+}
+
+/** The library's hint for Node, where a browser has no IndexedDB, becomes one for the browser. */
+function forTheBrowser(text: string): string {
+  return text.replace(
+    "in Node, import 'fake-indexeddb/auto' first",
+    'this browser has it turned off or lacks it (check its privacy settings, or try another browser)',
+  );
+}
+
+/** What a conflict means for the action that ran into it. */
+function conflict(doing: string): { kind: 'error'; title: string; detail: string } {
+  if (doing === 'Taking a snapshot') {
+    return {
+      kind: 'error',
+      title: 'That snapshot was taken already',
+      detail: `${doing} failed: another tab took a snapshot of this version first, so nothing was written. The page has read the world again, with that snapshot.`,
+    };
+  }
+  return {
+    kind: 'error',
+    title: 'Someone else saved first',
+    detail: `${doing} failed: another tab saved this version of the world before this one did, so nothing of this change was written. The page has read the world again; try once more.`,
+  };
 }
 
 function describe(name: string, doing: string): { kind: 'error'; title: string; detail: string } {
   switch (name) {
     case 'RecordConflictError':
+      return conflict(doing);
+    case 'MovedAwayError':
       return {
         kind: 'error',
-        title: 'Someone else saved first',
-        detail: `${doing} failed: another tab saved this version of the world before this one did, so nothing of this change was written. The page has read the world again; try once more.`,
+        title: 'Another tab moved the events first',
+        detail: `${doing} did not happen: another tab moved your events to another store meanwhile, and this tab follows it there. Nothing was lost; try again.`,
       };
     case 'CipherError':
       return {

@@ -11,7 +11,7 @@ import { explain, show } from './messages.js';
 import { ReplayContext, type Line, type Outcome } from './replay-lines.js';
 import { SCRIPT } from './replay-script.js';
 import type { Session } from './session.js';
-import { forgetDatabase } from './stores.js';
+import { forgetDatabase, holding, newDatabaseName, REPLAY_PREFIX } from './stores.js';
 
 /** The replay panel. */
 export class ReplayView {
@@ -36,16 +36,29 @@ export class ReplayView {
   async run(): Promise<void> {
     const button = byId('replay-button', HTMLButtonElement);
     const panel = byId('replay', HTMLElement);
-    const summary = byId('replay-summary', HTMLElement);
     button.disabled = true;
     panel.dataset.state = 'running';
     for (const item of this.#items) resetItem(item);
-
     const onIndexedDb = this.#session.config.backend === 'indexeddb';
-    const dbName = `worlds-replay-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-    const context = onIndexedDb
-      ? new ReplayContext(indexedDb({ dbName, broadcast: false }), `IndexedDB '${dbName}'`)
-      : new ReplayContext(memory(), 'memory()');
+    if (onIndexedDb) {
+      const dbName = newDatabaseName(REPLAY_PREFIX);
+      // The lock tells the other tabs' clean-up that this replay still uses its database.
+      await holding(dbName, () =>
+        this.#runOn(
+          new ReplayContext(indexedDb({ dbName, broadcast: false }), `IndexedDB '${dbName}'`),
+          dbName,
+        ),
+      );
+    } else {
+      await this.#runOn(new ReplayContext(memory(), 'memory()'), undefined);
+    }
+    button.disabled = false;
+    button.textContent = 'Replay again';
+  }
+
+  async #runOn(context: ReplayContext, dbName: string | undefined): Promise<void> {
+    const panel = byId('replay', HTMLElement);
+    const summary = byId('replay-summary', HTMLElement);
     const started = performance.now();
     let passed = 0;
     let failed = 0;
@@ -77,7 +90,7 @@ export class ReplayView {
     const total = SCRIPT.filter((l) => l.kind === 'assert').length;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     await Promise.all(context.apps().map((app) => app.close().catch(() => undefined)));
-    if (onIndexedDb) forgetDatabase(dbName);
+    if (dbName !== undefined) forgetDatabase(dbName);
     const ok = passed === total && failed === 0;
     panel.dataset.state = ok ? 'pass' : 'fail';
     panel.dataset.passed = String(passed);
@@ -85,10 +98,12 @@ export class ReplayView {
     fill(
       summary,
       h('strong', {}, `${String(passed)} of ${String(total)} assertions hold`),
-      h('span', {}, ` in ${seconds} s, on ${context.label}${onIndexedDb ? ', deleted afterwards' : ''}.`),
+      h(
+        'span',
+        {},
+        ` in ${seconds} s, on ${context.label}${dbName !== undefined ? ', deleted afterwards' : ''}.`,
+      ),
     );
-    button.disabled = false;
-    button.textContent = 'Replay again';
   }
 }
 

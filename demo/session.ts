@@ -9,6 +9,8 @@ import type { Aggregate, Persistence } from '../src/index.js';
 import {
   copyLog,
   forgetDatabase,
+  lastNotificationId,
+  newDatabaseName,
   openWorlds,
   persistenceOf,
   type Backend,
@@ -25,7 +27,44 @@ export type Change =
   | { readonly kind: 'caught-up' }
   | { readonly kind: 'heard'; readonly notificationIds: readonly number[] }
   | { readonly kind: 'store'; readonly byOtherTab: boolean }
+  | { readonly kind: 'busy'; readonly busy: boolean }
   | { readonly kind: 'problem'; readonly error: unknown; readonly doing: string };
+
+/** What a move did. */
+export type MoveResult =
+  | {
+      /** The log was copied into a new store, which the tab now uses. */
+      readonly kind: 'copied';
+      readonly from: StoreConfig;
+      readonly to: StoreConfig;
+      readonly copy: CopyReport;
+      /** The database deleted because the tab had read all of it and left it, if any. */
+      readonly deleted: string | undefined;
+    }
+  | {
+      /**
+       * Back from memory to the IndexedDB database every tab uses, which another tab changed
+       * (or this tab never read): the tab opens it as it is and writes nothing into it.
+       */
+      readonly kind: 'reopened';
+      readonly to: StoreConfig;
+      /** How many events saved in memory only were not copied. */
+      readonly leftBehind: number;
+    };
+
+/** Thrown when another tab moved the events while this tab was moving them. */
+export class MovedAwayError extends Error {
+  override readonly name = 'MovedAwayError';
+}
+
+/** The IndexedDB database a tab in memory came from. */
+interface Origin {
+  readonly config: StoreConfig;
+  /** The last notification id the tab read from it; undefined when it never could read it. */
+  readonly readUpTo: number | undefined;
+  /** How many events the memory store had when it was made from the database. */
+  readonly copied: number;
+}
 
 /** The user's application and where it keeps its events. */
 export class Session {
@@ -33,14 +72,19 @@ export class Session {
   #app: Worlds;
   #config: StoreConfig;
   #persistence: Persistence;
+  #origin: Origin | undefined;
   #channel: BroadcastChannel | undefined;
+  /** Store changes and saves run one at a time, in order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #moves = 0;
   readonly #ownIds = new Set<number>();
   readonly #listeners: ((change: Change) => void)[] = [];
 
-  private constructor(app: Worlds, config: StoreConfig, persistence: Persistence) {
+  private constructor(app: Worlds, config: StoreConfig, persistence: Persistence, origin?: Origin) {
     this.#app = app;
     this.#config = config;
     this.#persistence = persistence;
+    this.#origin = origin;
     this.#listen();
     window.addEventListener('storage', (event) => {
       if (event.key !== SETTINGS_KEY) return;
@@ -51,8 +95,9 @@ export class Session {
   }
 
   /**
-   * Opens the store saved in localStorage (IndexedDB `worlds-demo` at first); when IndexedDB
-   * cannot be used, opens memory instead and returns why.
+   * Opens the store saved in localStorage (IndexedDB `worlds-demo` at first); when it cannot
+   * be read, opens memory instead and returns why. The tab keeps the database's settings, so
+   * that another key or a later switch tries it again.
    *
    * @returns the session, and the error that made it fall back to memory, if any
    */
@@ -64,7 +109,11 @@ export class Session {
     } catch (problem) {
       const fallback: StoreConfig = { backend: 'memory', dbName: config.dbName, key: null };
       const memory = persistenceOf(fallback);
-      return { session: new Session(await openWorlds(fallback, memory), fallback, memory), problem };
+      const origin: Origin = { config, readUpTo: undefined, copied: 0 };
+      return {
+        session: new Session(await openWorlds(fallback, memory), fallback, memory, origin),
+        problem,
+      };
     }
   }
 
@@ -90,6 +139,11 @@ export class Session {
     return this.#config;
   }
 
+  /** Whether a move of the events is running or waiting to run. */
+  get busy(): boolean {
+    return this.#moves > 0;
+  }
+
   /**
    * Calls a function whenever the page should draw itself again.
    *
@@ -101,68 +155,178 @@ export class Session {
 
   /**
    * Saves aggregates, remembering the notification ids so that the broadcast of this save is
-   * not taken for news from another tab.
+   * not taken for news from another tab. Waits for a move that runs.
    *
    * @param aggregates - the aggregates with pending events
    * @throws RecordConflictError when another tab saved one of these versions first
    */
-  async save(...aggregates: Aggregate[]): Promise<void> {
-    try {
-      const recordings = await this.#app.save(...aggregates);
-      for (const r of recordings) this.#ownIds.add(r.notification.id);
-    } finally {
-      this.#emit({ kind: 'saved' });
-    }
+  save(...aggregates: Aggregate[]): Promise<void> {
+    return this.#inTurn(false, async () => {
+      try {
+        const recordings = await this.#app.save(...aggregates);
+        for (const r of recordings) this.#ownIds.add(r.notification.id);
+      } finally {
+        this.#emit({ kind: 'saved' });
+      }
+    });
+  }
+
+  /**
+   * Takes a snapshot of a world. Waits for a move that runs.
+   *
+   * @param id - the world's id
+   * @param version - the version to snapshot
+   * @throws RecordConflictError when a snapshot of that version exists
+   */
+  takeSnapshot(id: string, version: number): Promise<void> {
+    return this.#inTurn(false, () => this.#app.takeSnapshot(id, { version }));
   }
 
   /**
    * Moves the application to another store: opens it empty, copies the whole log into it
    * (re-encoding every event), checks each reads back the same, then uses it. An IndexedDB
-   * target is a new database that every tab then opens; the old one is deleted.
+   * target is a new database that every tab then opens; the database this tab was on is
+   * deleted. Back from memory, the tab never deletes a database it has not read in full:
+   * when another tab changed the one it came from, it opens that one as it is instead.
+   * Moves run one at a time.
    *
    * @param backend - IndexedDB or memory
    * @param key - the AES key to encrypt and compress with, or null for plain JSON
-   * @returns what was copied
+   * @returns what the move did
+   * @throws MovedAwayError when another tab moved the events meanwhile (this tab follows)
    */
-  async moveTo(backend: Backend, key: string | null): Promise<CopyReport> {
+  moveTo(backend: Backend, key: string | null): Promise<MoveResult> {
+    return this.#inTurn(true, async () => {
+      const result =
+        this.#config.backend === 'memory' && backend === 'indexeddb'
+          ? await this.#leaveMemory(key)
+          : await this.#copyTo(backend, key);
+      this.#emit({ kind: 'store', byOtherTab: false });
+      return result;
+    });
+  }
+
+  /**
+   * Opens the stored events with another key, as a user who typed one would; nothing changes
+   * unless the key reads them. A tab that fell back to memory at start tries its IndexedDB
+   * database again.
+   *
+   * @param key - the AES key (base64)
+   * @returns how many events saved in memory only were left behind
+   * @throws CipherError when the key does not decrypt the stored events
+   */
+  useKey(key: string): Promise<number> {
+    return this.#inTurn(true, async () => {
+      const origin = this.#origin;
+      const retry =
+        this.#config.backend === 'memory' && origin !== undefined && origin.readUpTo === undefined;
+      // Retried on the database every tab uses now (another tab may have moved it).
+      const target: StoreConfig = retry ? { ...readSettings(), key } : { ...this.#config, key };
+      const persistence = retry ? persistenceOf(target) : this.#persistence;
+      const app = await openWorlds(target, persistence);
+      if (target.backend === 'indexeddb' && readSettings().dbName !== target.dbName) {
+        await app.close();
+        throw new MovedAwayError('another tab moved the events to another database meanwhile');
+      }
+      const leftBehind = retry ? await this.#memoryOnly() : 0;
+      await this.#use(app, target, persistence);
+      if (retry) this.#origin = undefined;
+      if (target.backend === 'indexeddb') writeSettings(target);
+      this.#emit({ kind: 'store', byOtherTab: false });
+      return leftBehind;
+    });
+  }
+
+  /** Copies the log into a new database or memory, and uses it. */
+  async #copyTo(backend: Backend, key: string | null): Promise<MoveResult> {
+    const from = this.#config;
+    if (from.backend === 'indexeddb' && readSettings().dbName !== from.dbName) {
+      throw new MovedAwayError('another tab moved the events to another database first');
+    }
     const target: StoreConfig = {
       backend,
-      dbName: backend === 'indexeddb' ? `${FIRST_DATABASE}-${Date.now().toString(36)}` : this.#config.dbName,
+      dbName: backend === 'indexeddb' ? newDatabaseName(`${FIRST_DATABASE}-`) : from.dbName,
       key,
     };
     const persistence = persistenceOf(target);
     const app = await openWorlds(target, persistence);
-    let report: CopyReport;
+    let copy: CopyReport;
     try {
-      report = await copyLog(this.#app, app);
+      copy = await copyLog(this.#app, app);
+      // Nothing awaits between this check and the settings' change: no other move of this
+      // tab can come between, and a move of another tab shows here.
+      if (from.backend === 'indexeddb' && readSettings().dbName !== from.dbName) {
+        throw new MovedAwayError('another tab moved the events to another database meanwhile');
+      }
     } catch (error) {
-      await app.close();
+      await app.close().catch(() => undefined);
       if (backend === 'indexeddb') forgetDatabase(target.dbName);
       throw error;
     }
-    await this.#use(app, target, persistence);
-    if (backend === 'indexeddb') {
-      const previous = readSettings();
-      writeSettings(target);
-      if (previous.dbName !== target.dbName) forgetDatabase(previous.dbName);
+    if (backend === 'indexeddb') writeSettings(target);
+    if (from.backend === 'indexeddb' && backend === 'memory') {
+      this.#origin = { config: from, readUpTo: copy.lastId, copied: copy.events };
     }
-    this.#emit({ kind: 'store', byOtherTab: false });
-    return report;
+    await this.#use(app, target, persistence);
+    // This tab was on that database and copied all of it: no one loses anything.
+    const deleted = from.backend === 'indexeddb' && backend === 'indexeddb' ? from.dbName : undefined;
+    if (deleted !== undefined) forgetDatabase(deleted);
+    return { kind: 'copied', from, to: target, copy, deleted };
   }
 
   /**
-   * Opens the same store with another key, as a user who typed one would; nothing changes
-   * unless the key reads the stored events.
-   *
-   * @param key - the AES key (base64)
-   * @throws CipherError when the key does not decrypt the stored events
+   * From memory back to IndexedDB. When the database every tab uses is the one this tab came
+   * from and no one wrote to it since, the memory log goes into a new database and the old
+   * one is deleted (this tab read all of it). Otherwise the tab opens the database every tab
+   * uses, as it is, and copies nothing into it.
    */
-  async useKey(key: string): Promise<void> {
-    const target: StoreConfig = { ...this.#config, key };
-    const app = await openWorlds(target, this.#persistence);
-    await this.#use(app, target, this.#persistence);
-    if (target.backend === 'indexeddb') writeSettings(target);
-    this.#emit({ kind: 'store', byOtherTab: false });
+  async #leaveMemory(key: string | null): Promise<MoveResult> {
+    const origin = this.#origin;
+    const untouched = async (): Promise<boolean> =>
+      origin?.readUpTo !== undefined &&
+      readSettings().dbName === origin.config.dbName &&
+      (await lastNotificationId(origin.config.dbName)) === origin.readUpTo &&
+      readSettings().dbName === origin.config.dbName;
+    if (origin !== undefined && (await untouched())) {
+      const from = this.#config;
+      const target: StoreConfig = {
+        backend: 'indexeddb',
+        dbName: newDatabaseName(`${FIRST_DATABASE}-`),
+        key,
+      };
+      const persistence = persistenceOf(target);
+      const app = await openWorlds(target, persistence);
+      let copy: CopyReport;
+      try {
+        copy = await copyLog(this.#app, app);
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        forgetDatabase(target.dbName);
+        throw error;
+      }
+      // Checked again after the copy, with nothing awaited before the settings change.
+      if (await untouched()) {
+        writeSettings(target);
+        this.#origin = undefined;
+        await this.#use(app, target, persistence);
+        forgetDatabase(origin.config.dbName);
+        return { kind: 'copied', from, to: target, copy, deleted: origin.config.dbName };
+      }
+      await app.close().catch(() => undefined);
+      forgetDatabase(target.dbName);
+    }
+    const shared = readSettings();
+    const persistence = persistenceOf(shared);
+    const app = await openWorlds(shared, persistence);
+    const leftBehind = await this.#memoryOnly();
+    this.#origin = undefined;
+    await this.#use(app, shared, persistence);
+    return { kind: 'reopened', to: shared, leftBehind };
+  }
+
+  /** How many events the memory store has beyond those it was made from. */
+  async #memoryOnly(): Promise<number> {
+    return Math.max(0, (await this.#app.recorder.maxNotificationId()) - (this.#origin?.copied ?? 0));
   }
 
   async #use(app: Worlds, config: StoreConfig, persistence: Persistence): Promise<void> {
@@ -176,16 +340,33 @@ export class Session {
   }
 
   /** Opens the store another tab moved to (memory tabs stay where they are). */
-  async #follow(): Promise<void> {
-    const settings = readSettings();
-    if (this.#config.backend !== 'indexeddb') return;
-    if (settings.dbName === this.#config.dbName && settings.key === this.#config.key) return;
-    const persistence = persistenceOf(settings);
-    try {
-      await this.#use(await openWorlds(settings, persistence), settings, persistence);
-    } finally {
-      this.#emit({ kind: 'store', byOtherTab: true });
-    }
+  #follow(): Promise<void> {
+    return this.#inTurn(false, async () => {
+      const settings = readSettings();
+      if (this.#config.backend !== 'indexeddb') return;
+      if (settings.dbName === this.#config.dbName && settings.key === this.#config.key) return;
+      const persistence = persistenceOf(settings);
+      try {
+        await this.#use(await openWorlds(settings, persistence), settings, persistence);
+      } finally {
+        this.#emit({ kind: 'store', byOtherTab: true });
+      }
+    });
+  }
+
+  /**
+   * Runs a job after the ones before it. A move the user asked for marks the session busy
+   * from the moment it is asked for until it is done, so the page can turn its controls off
+   * at once.
+   */
+  #inTurn<T>(moves: boolean, job: () => Promise<T>): Promise<T> {
+    if (moves && this.#moves++ === 0) this.#emit({ kind: 'busy', busy: true });
+    const run = this.#queue.then(job);
+    this.#queue = run.catch(() => undefined);
+    if (!moves) return run;
+    return run.finally(() => {
+      if (--this.#moves === 0) this.#emit({ kind: 'busy', busy: false });
+    });
   }
 
   #listen(): void {

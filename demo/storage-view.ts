@@ -5,10 +5,10 @@
  * @module
  */
 import { AesGcmCipher } from '../src/cipher/index.js';
-import { byId, h } from './dom.js';
+import { byId, h, setEnabled, type Control } from './dom.js';
 import { attempt, show } from './messages.js';
-import type { Session } from './session.js';
-import type { Backend, CopyReport } from './stores.js';
+import type { MoveResult, Session } from './session.js';
+import type { Backend } from './stores.js';
 
 /** The storage panel. */
 export class StorageView {
@@ -23,29 +23,38 @@ export class StorageView {
     this.#session = session;
     for (const backend of ['indexeddb', 'memory'] as const) {
       byId(`use-${backend}`, HTMLButtonElement).addEventListener('click', () => {
-        if (backend === this.#session.config.backend) return;
+        if (this.#session.busy || backend === this.#session.config.backend) return;
         void this.#move(backend, this.#session.config.key);
       });
     }
     const encryption = byId('encryption', HTMLInputElement);
     encryption.addEventListener('change', () => {
+      if (this.#session.busy) return;
       void this.#move(this.#session.config.backend, encryption.checked ? AesGcmCipher.createKey(32) : null);
     });
     byId('key-form', HTMLFormElement).addEventListener('submit', (event) => {
       event.preventDefault();
       const input = byId('key-input', HTMLInputElement);
       const key = input.value.trim();
-      if (key === '') return;
+      if (key === '' || this.#session.busy) return;
       void attempt('Opening the stored events with that key', async () => {
-        await this.#session.useKey(key);
+        const leftBehind = await this.#session.useKey(key);
         input.value = '';
-        show({ kind: 'info', title: 'The key reads the stored events', detail: 'The page now uses it.' });
+        const where = this.#session.config.backend === 'indexeddb' ? 'IndexedDB' : 'memory';
+        show({
+          kind: 'info',
+          title: 'The key reads the stored events',
+          detail: `The page now uses it, on ${where}.${leftBehind > 0 ? ` ${plural(leftBehind, 'event')} saved in memory only ${leftBehind === 1 ? 'was' : 'were'} left behind.` : ''}`,
+        });
       }).then(() => {
         this.draw();
       });
     });
     byId('follow', HTMLInputElement).addEventListener('change', (event) => {
       this.#session.follow = (event.target as HTMLInputElement).checked;
+    });
+    session.onChange((change) => {
+      if (change.kind === 'busy') this.#setBusy(change.busy);
     });
   }
 
@@ -85,22 +94,59 @@ export class StorageView {
     );
   }
 
+  /** Turns the panel's controls off while the events move, so that one move runs at a time. */
+  #setBusy(busy: boolean): void {
+    const controls: Control[] = [
+      byId('use-indexeddb', HTMLButtonElement),
+      byId('use-memory', HTMLButtonElement),
+      byId('encryption', HTMLInputElement),
+      byId('key-submit', HTMLButtonElement),
+    ];
+    setEnabled(controls, !busy);
+    byId('storage', HTMLElement).setAttribute('aria-busy', String(busy));
+    if (!busy) this.draw();
+  }
+
   async #move(backend: Backend, key: string | null): Promise<void> {
-    const where = backend === 'indexeddb' ? 'a new IndexedDB database' : 'memory';
-    const how = key === null ? 'as plain JSON' : 'compressed and encrypted with a new key';
-    let report: CopyReport | undefined;
+    const where = backend === 'indexeddb' ? 'IndexedDB' : 'memory';
+    let result: MoveResult | undefined;
     await attempt(`Moving your events to ${where}`, async () => {
-      report = await this.#session.moveTo(backend, key);
+      result = await this.#session.moveTo(backend, key);
     });
     this.draw();
-    if (report !== undefined) {
-      show({
-        kind: 'info',
-        title: `Copied the log to ${where}`,
-        detail: `${plural(report.events, 'event')} and ${plural(report.snapshots, 'snapshot')} were copied ${how}, and every event reads back the same.`,
-      });
-    }
+    if (result !== undefined) show(moved(result));
   }
+}
+
+/** Says what a move did. */
+function moved(result: MoveResult): { kind: 'info'; title: string; detail: string } {
+  if (result.kind === 'reopened') {
+    const left =
+      result.leftBehind === 0
+        ? 'Nothing was saved in memory only, so nothing is left behind.'
+        : `The ${plural(result.leftBehind, 'event')} saved in memory only ${result.leftBehind === 1 ? 'was' : 'were'} left behind.`;
+    return {
+      kind: 'info',
+      title: `Back to the IndexedDB database ${result.to.dbName}`,
+      detail: `This tab had not read all that is in it now (another tab saved there, or it could not be read), so the tab opens it as it is and writes nothing into it. ${left}`,
+    };
+  }
+  const { from, to, copy, deleted } = result;
+  const how =
+    to.key === null
+      ? 'as plain JSON'
+      : `compressed and encrypted with ${to.key === from.key ? 'the same' : 'a new'} key`;
+  const gone =
+    deleted === undefined ? '' : ` The database ${deleted}, which this tab had read in full, is deleted.`;
+  const kept =
+    from.backend === 'indexeddb' && to.backend === 'memory'
+      ? ` The database ${from.dbName} stays as it is for other tabs.`
+      : '';
+  return {
+    kind: 'info',
+    title: `Copied the log to ${to.backend === 'indexeddb' ? 'a new IndexedDB database' : 'memory'}`,
+    detail: `${plural(copy.events, 'event')} and ${plural(copy.snapshots, 'snapshot')} were copied ${how}, and every event reads back the same.${gone}${kept}`,
+  };
 }
 
 function plural(n: number, word: string): string {

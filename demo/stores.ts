@@ -93,12 +93,15 @@ export interface CopyReport {
   readonly events: number;
   /** How many snapshots were copied. */
   readonly snapshots: number;
+  /** The id, in the source's log, of the last notification copied (0 when none). */
+  readonly lastId: number;
 }
 
 /**
  * Copies an application's log into another (empty) one, in notification order, re-encoding
  * each event with the target's mapper; then reads every copied event back and checks that it
- * decodes to the same event. Snapshots are copied too.
+ * decodes to the same event. Snapshots are copied too, and then any event that reached the
+ * source during the copy.
  *
  * @param from - the application to copy
  * @param to - an application over an empty store
@@ -106,11 +109,36 @@ export interface CopyReport {
  * @throws Error when a copied event does not read back the same
  */
 export async function copyLog(from: Worlds, to: Worlds): Promise<CopyReport> {
-  let events = 0;
-  for (let sectionId: string | null = `1,${String(from.log.sectionSize)}`; sectionId !== null;) {
-    const section = await from.log.section(sectionId);
-    if (section.items.length === 0) break;
-    const domainEvents = await from.mapper.toDomainEvents(section.items);
+  let { events, lastId } = await copyEvents(from, to, 0, 0);
+  let snapshots = 0;
+  if (from.snapshots !== undefined && to.snapshots !== undefined) {
+    for (const id of await worldIds(from)) {
+      const taken = await from.snapshots.get(id);
+      await to.snapshots.put(taken);
+      snapshots += taken.length;
+    }
+  }
+  // Another tab may have saved meanwhile: copy those events too.
+  while ((await from.recorder.maxNotificationId()) > lastId) {
+    ({ events, lastId } = await copyEvents(from, to, events, lastId));
+  }
+  return { events, snapshots, lastId };
+}
+
+async function copyEvents(
+  from: Worlds,
+  to: Worlds,
+  copiedBefore: number,
+  after: number,
+): Promise<{ events: number; lastId: number }> {
+  const size = from.log.sectionSize;
+  let events = copiedBefore;
+  let lastId = after;
+  for (;;) {
+    const items = await from.recorder.selectNotifications(lastId + 1, size);
+    const last = items[items.length - 1];
+    if (last === undefined) return { events, lastId };
+    const domainEvents = await from.mapper.toDomainEvents(items);
     const ids = await to.recorder.insertEvents(await to.mapper.toStoredEvents(domainEvents));
     const first = ids[0] ?? 1;
     const copied = await to.mapper.toDomainEvents(await to.recorder.selectNotifications(first, ids.length));
@@ -121,17 +149,39 @@ export async function copyLog(from: Worlds, to: Worlds): Promise<CopyReport> {
       }
     });
     events += domainEvents.length;
-    sectionId = section.nextId;
+    lastId = last.id;
   }
-  let snapshots = 0;
-  if (from.snapshots !== undefined && to.snapshots !== undefined) {
-    for (const id of await worldIds(from)) {
-      const taken = await from.snapshots.get(id);
-      await to.snapshots.put(taken);
-      snapshots += taken.length;
-    }
+}
+
+/**
+ * Reads the id of the last notification in a database, without decoding anything.
+ *
+ * @param dbName - the database
+ * @returns the id (0 for an empty log), or undefined when the database cannot be read
+ */
+export async function lastNotificationId(dbName: string): Promise<number | undefined> {
+  let app: Worlds | undefined;
+  try {
+    app = new Worlds({ persistence: indexedDb({ dbName, createStores: false, broadcast: false }) });
+    return await app.recorder.maxNotificationId();
+  } catch {
+    return undefined;
+  } finally {
+    await app?.close().catch(() => undefined);
   }
-  return { events, snapshots };
+}
+
+/**
+ * Makes a name no other database has, for a new database.
+ *
+ * @param prefix - the start of the name, such as `worlds-demo-`
+ * @returns the name
+ */
+export function newDatabaseName(prefix: string): string {
+  if (typeof crypto.randomUUID === 'function') return `${prefix}${crypto.randomUUID()}`;
+  // randomUUID needs a secure context; getRandomValues does not.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `${prefix}${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /**
@@ -146,4 +196,58 @@ export function forgetDatabase(dbName: string): void {
   } catch {
     // Storage that cannot be opened holds nothing to delete.
   }
+}
+
+/** The start of the name of each replay's own database. */
+export const REPLAY_PREFIX = 'worlds-replay-';
+
+/**
+ * Runs a function while holding a Web Lock of a name, so that other tabs can tell that it
+ * runs; without Web Locks, just runs it.
+ *
+ * @param name - the lock's name
+ * @param job - the function
+ * @returns what the function returns
+ */
+export function holding<T>(name: string, job: () => Promise<T>): Promise<T> {
+  const locks = webLocks();
+  return locks === undefined ? job() : locks.request(name, job);
+}
+
+/** The Web Locks of the page; undefined in browsers (or insecure pages) without them. */
+function webLocks(): LockManager | undefined {
+  return 'locks' in navigator ? navigator.locks : undefined;
+}
+
+/**
+ * Deletes the databases of replays that no tab runs any more (a reload cut them off): each
+ * running replay holds a lock named after its database. Does nothing without Web Locks.
+ */
+export async function forgetOldReplays(): Promise<void> {
+  const locks = webLocks();
+  if (locks === undefined) return;
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  const names = (await indexedDB.databases())
+    .map((d) => d.name)
+    .filter((name): name is string => name?.startsWith(REPLAY_PREFIX) === true);
+  await Promise.all(
+    names.map((name) =>
+      locks.request(name, { ifAvailable: true }, async (lock) => {
+        if (lock !== null) await deleted(name);
+      }),
+    ),
+  );
+}
+
+/** Deletes a database and waits until it is gone (or another connection holds it open). */
+function deleted(dbName: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(dbName);
+    request.onsuccess =
+      request.onerror =
+      request.onblocked =
+        () => {
+          resolve();
+        };
+  });
 }

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { World } from '../examples/world.js';
+import { World, type Worlds } from '../examples/world.js';
 import type { AggregateEvent, Snapshot } from '../src/index.js';
-import { byId, fill, h } from './dom.js';
+import { byId, fill, h, setEnabled } from './dom.js';
 import { describeEvent, literal, worldColour } from './format.js';
 import { attempt } from './messages.js';
 import type { Session } from './session.js';
@@ -64,13 +64,28 @@ export class WorldsView {
       this.#version = slider.value === slider.max ? undefined : Number(slider.value);
       void attempt('Reading the world at that version', () => this.#drawVersion());
     });
-    byId('snapshot-button', HTMLButtonElement).addEventListener('click', () => {
+    const snapshotButton = byId('snapshot-button', HTMLButtonElement);
+    snapshotButton.addEventListener('click', () => {
+      // Turned off with aria-disabled when taken, so that the focus stays on it.
+      if (snapshotButton.getAttribute('aria-disabled') === 'true') return;
       void this.#run('Taking a snapshot', async () => {
         const id = this.#selected;
         if (id === undefined) return;
-        await this.#session.app.takeSnapshot(id, { version: this.#shownVersion() });
-        await this.refresh();
+        try {
+          await this.#session.takeSnapshot(id, this.#shownVersion());
+        } finally {
+          // Also after a conflict: the snapshot another tab took then shows.
+          await this.refresh();
+        }
       });
+    });
+    session.onChange((change) => {
+      if (change.kind !== 'busy') return;
+      // No saves while the events move: they would go to the store being left.
+      setEnabled(
+        [byId('new-world', HTMLButtonElement), byId('happening-submit', HTMLButtonElement), snapshotButton],
+        !change.busy,
+      );
     });
   }
 
@@ -90,9 +105,20 @@ export class WorldsView {
   async refresh(): Promise<void> {
     const drawing = ++this.#drawing;
     const app = this.#session.app;
+    try {
+      await this.#read(app, drawing);
+    } catch (error) {
+      // The app was closed by a move meanwhile: the move's own refresh draws the new one.
+      if (this.#session.app !== app) return;
+      throw error;
+    }
+  }
+
+  async #read(app: Worlds, drawing: number): Promise<void> {
     const ids = await worldIds(app);
+    if (this.#session.app !== app) return;
     const worlds = await Promise.all(ids.map((id) => app.repository.get<World>(id)));
-    if (drawing !== this.#drawing) return;
+    if (drawing !== this.#drawing || this.#session.app !== app) return;
     if (this.#selected === undefined || !ids.includes(this.#selected)) {
       const last = ids[ids.length - 1];
       if (last !== undefined) this.select(last);
@@ -102,7 +128,7 @@ export class WorldsView {
     this.#drawList(worlds);
     byId('worlds-empty', HTMLElement).hidden = worlds.length > 0;
     byId('world-detail', HTMLElement).hidden = selected === undefined;
-    if (selected !== undefined) await this.#drawWorld(selected, drawing);
+    if (selected !== undefined) await this.#drawWorld(app, selected, drawing);
   }
 
   async #run(doing: string, action: () => Promise<void>): Promise<void> {
@@ -151,13 +177,12 @@ export class WorldsView {
     );
   }
 
-  async #drawWorld(world: World, drawing: number): Promise<void> {
-    const app = this.#session.app;
+  async #drawWorld(app: Worlds, world: World, drawing: number): Promise<void> {
     const [events, snapshots] = await Promise.all([
       app.events.get(world.id),
       app.snapshots?.get(world.id) ?? Promise.resolve([]),
     ]);
-    if (drawing !== this.#drawing) return;
+    if (drawing !== this.#drawing || this.#session.app !== app) return;
     byId('world-dot', HTMLElement).style.setProperty('--world', worldColour(world.id));
     const idView = byId('world-id', HTMLElement);
     idView.textContent = world.id;
@@ -215,11 +240,18 @@ export class WorldsView {
     if (id === undefined || head === undefined) return;
     const version = this.#shownVersion();
     const app = this.#session.app;
-    const [world, [snapshot]] = await Promise.all([
-      app.repository.get<World>(id, { version }),
-      app.snapshots?.get(id, { lte: version, desc: true, limit: 1 }) ?? Promise.resolve([]),
-    ]);
-    if (version !== this.#shownVersion()) return;
+    let world: World;
+    let snapshot: Snapshot | undefined;
+    try {
+      [world, [snapshot]] = await Promise.all([
+        app.repository.get<World>(id, { version }),
+        app.snapshots?.get(id, { lte: version, desc: true, limit: 1 }) ?? Promise.resolve([]),
+      ]);
+    } catch (error) {
+      if (this.#session.app !== app) return;
+      throw error;
+    }
+    if (version !== this.#shownVersion() || this.#session.app !== app) return;
     byId('version-label', HTMLOutputElement).textContent = `${String(version)} of ${String(head.version)}`;
     byId('version-call', HTMLElement).textContent =
       `await app.repository.get(worldId, { version: ${String(version)} })`;
@@ -244,7 +276,7 @@ export class WorldsView {
     // A second snapshot of the same version would conflict with the first.
     const button = byId('snapshot-button', HTMLButtonElement);
     const taken = this.#snapshotted.has(version);
-    button.disabled = taken;
+    button.setAttribute('aria-disabled', String(taken));
     button.textContent = taken
       ? `Snapshot at v${String(version)} taken`
       : `Take a snapshot at v${String(version)}`;

@@ -22,6 +22,8 @@ let browser: Browser | undefined;
 let context: BrowserContext;
 let url: string;
 const consoleErrors: string[] = [];
+/** How long to wait for a move of the events, on a slow machine. */
+const MOVE = { timeout: 10_000 };
 
 /** Runs a command to its end, failing with its output when it fails. */
 function run(args: string[]): Promise<void> {
@@ -111,6 +113,41 @@ async function replayAllGreen(page: Page): Promise<void> {
   expect(await page.getAttribute('#replay', 'data-state')).toBe('pass');
   // The seed has fifty assertions, and every one of them is on the page.
   expect(await page.locator('[data-assert][data-state="pass"]').count()).toBe(50);
+}
+
+/** The store as the page, localStorage and the browser's list of databases tell it. */
+async function storeState(page: Page): Promise<{
+  backend: string | undefined;
+  encrypted: string | undefined;
+  shown: string | undefined;
+  saved: { dbName: string; key: string | null } | null;
+  databases: string[];
+}> {
+  return page.evaluate(async () => {
+    const badge = document.querySelector<HTMLElement>('#store-badge');
+    const saved = JSON.parse(localStorage.getItem('eventsourcing-demo:store') ?? 'null') as {
+      dbName: string;
+      key: string | null;
+    } | null;
+    const databases = (await indexedDB.databases())
+      .map((d) => d.name ?? '')
+      .filter((name) => name.startsWith('worlds-demo'))
+      .sort();
+    return {
+      backend: badge?.dataset.backend,
+      encrypted: badge?.dataset.encrypted,
+      shown: document.querySelector('#db-name')?.textContent ?? undefined,
+      saved,
+      databases,
+    };
+  });
+}
+
+/** The ids of the worlds a page lists. */
+function listedWorlds(page: Page): Promise<(string | null)[]> {
+  return page
+    .locator('#world-list [data-world-id]')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-world-id')));
 }
 
 beforeAll(async () => {
@@ -211,8 +248,10 @@ describe('demo page', () => {
     // A snapshot taken at the version shown.
     await page.click('#snapshot-button');
     await page.waitForSelector('#snapshots li[data-snapshot-version="2"]');
-    // A second snapshot of the same version would conflict, so the button is off.
+    // A second snapshot of the same version would conflict, so the button is off, and the
+    // keyboard focus stays on it.
     expect(await page.isDisabled('#snapshot-button')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('snapshot-button');
     await page.focus('#version-slider');
     await page.keyboard.press('End');
     await historyIs(page, ['dinosaurs', 'trucks', 'internet']);
@@ -315,6 +354,133 @@ describe('demo page', () => {
     await shot(page, '09-wrong-key', '.columns');
   });
 
+  it("keeps another tab's worlds when this tab comes back from memory", async () => {
+    const other = await open();
+    const shared = await page.textContent('#db-name');
+    const before = await listedWorlds(page);
+    // This tab goes to memory; the other tab goes on saving in the database both used.
+    await page.click('#use-memory');
+    await page.waitForSelector('#store-badge[data-backend="memory"]');
+    await other.click('#new-world');
+    await expect.poll(async () => (await listedWorlds(other)).length, MOVE).toBe(before.length + 1);
+    await historyIs(other, []);
+    const othersWorld = (await other.getAttribute('#world-id', 'data-value')) ?? '';
+    await makeItSo(other, 'tides', ['tides']);
+    // Back to IndexedDB: the other tab saved there meanwhile, so this tab reads the database
+    // as it is, and neither deletes nor replaces it.
+    await page.click('#use-indexeddb');
+    await page.waitForSelector('#store-badge[data-backend="indexeddb"]');
+    // The other tab still has its world, with its happening, in the same database.
+    await expect.poll(() => listedWorlds(other), MOVE).toEqual([...before, othersWorld]);
+    await historyIs(other, ['tides']);
+    expect(await other.textContent('#db-name')).toBe(shared);
+    // This tab shows it too, and says what it did.
+    expect(await page.textContent('#db-name')).toBe(shared);
+    await expect.poll(() => listedWorlds(page), MOVE).toEqual([...before, othersWorld]);
+    expect(await page.textContent('#message')).toContain(`Back to the IndexedDB database ${shared ?? ''}`);
+    expect((await storeState(page)).databases).toEqual([shared]);
+    await shot(page, '10-back-from-memory', '.columns');
+    await other.close();
+  });
+
+  it('moves the events once on a double-click, to one store that every part agrees on', async () => {
+    // Each notification's id and decoded event (the stored bytes change with the codecs).
+    const rows = (): Promise<string[]> =>
+      page
+        .locator('#log-rows tr[data-id]')
+        .evaluateAll((trs) =>
+          trs.map(
+            (tr) => `${tr.getAttribute('data-id') ?? ''} ${tr.querySelector('.decoded')?.textContent ?? ''}`,
+          ),
+        );
+    const consistent = async (encrypted: boolean): Promise<void> => {
+      // The badge, localStorage and the browser's databases name the same one store.
+      await expect
+        .poll(async () => {
+          const state = await storeState(page);
+          return {
+            ...state,
+            shownIsSaved: state.shown === state.saved?.dbName,
+            keyIsSaved: (encrypted ? await page.textContent('#key') : null) === state.saved?.key,
+            databases: state.databases.length === 1 && state.databases[0] === state.saved?.dbName,
+          };
+        }, MOVE)
+        .toMatchObject({
+          backend: 'indexeddb',
+          encrypted: String(encrypted),
+          shownIsSaved: true,
+          keyIsSaved: true,
+          databases: true,
+        });
+    };
+    await page.click(`#world-list [data-world-id="${worldId}"]`);
+    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora'];
+    await historyIs(page, history);
+    // The log shows its latest section.
+    const log = await rows();
+    expect(log.length).toBeGreaterThan(0);
+
+    // Encrypted now: a double-click on the switch turns encryption off once, not off and on.
+    await page.locator('label:has(#encryption)').dblclick();
+    await consistent(false);
+    await page.waitForSelector('#message[data-kind="info"]');
+    expect(await page.textContent('#message')).toContain('copied as plain JSON');
+    await shot(page, '11-double-click-switch', '.columns');
+
+    // A double-click on IndexedDB, from memory: one new database.
+    await page.click('#use-memory');
+    await page.waitForSelector('#store-badge[data-backend="memory"]');
+    await page.dblclick('#use-indexeddb');
+    await consistent(false);
+    expect(await page.textContent('#message')).toContain('Copied the log to a new IndexedDB database');
+
+    // The events read back the same, after a reload too.
+    await page.reload();
+    await page.waitForSelector('#page[data-ready="true"]');
+    await consistent(false);
+    await page.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(page, history);
+    await expect.poll(rows, MOVE).toEqual(log);
+    await shot(page, '12-double-click-indexeddb', '.columns');
+  });
+
+  it('after a start that cannot read the stored events, tries them again and deletes nothing', async () => {
+    // Encrypted, so that a wrong key can be saved.
+    if ((await page.getAttribute('#store-badge', 'data-encrypted')) !== 'true') {
+      await page.locator('label:has(#encryption)').click();
+      await page.waitForSelector('#store-badge[data-encrypted="true"]');
+    }
+    const { saved } = await storeState(page);
+    if (saved?.key == null) throw new Error('no key saved');
+    // A reload with a wrong key in localStorage: the page falls back to memory, and says why.
+    await page.evaluate(
+      (settings) => {
+        localStorage.setItem('eventsourcing-demo:store', settings);
+      },
+      JSON.stringify({ ...saved, key: randomBytes(32).toString('base64') }),
+    );
+    await page.reload();
+    await page.waitForSelector('#page[data-ready="true"]');
+    expect(await page.getAttribute('#store-badge', 'data-backend')).toBe('memory');
+    expect(await page.textContent('#message')).toContain('This key cannot read the stored events');
+    // Back to IndexedDB still cannot read them: the page stays in memory, and nothing is deleted.
+    await page.click('#message .message-close');
+    await page.click('#use-indexeddb');
+    await page.waitForSelector('#message:not([hidden])');
+    expect(await page.textContent('#message')).toContain('This key cannot read the stored events');
+    expect(await page.getAttribute('#store-badge', 'data-backend')).toBe('memory');
+    expect((await storeState(page)).databases).toEqual([saved.dbName]);
+    // The right key opens the database again, with every world in it.
+    await page.fill('#key-input', saved.key);
+    await page.click('#key-submit');
+    await page.waitForSelector('#store-badge[data-backend="indexeddb"]');
+    expect(await page.textContent('#message')).toContain('The key reads the stored events');
+    expect(await storeState(page)).toMatchObject({ shown: saved.dbName, saved, databases: [saved.dbName] });
+    await page.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(page, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora']);
+    await shot(page, '13-right-key-again', '.columns');
+  });
+
   it('falls back to memory, and says so, when IndexedDB is not available', async () => {
     if (browser === undefined) throw new Error('no browser');
     const blocked = await browser.newContext({
@@ -331,12 +497,67 @@ describe('demo page', () => {
     expect(await lonely.textContent('#message')).toContain('Browser storage is not available');
     await lonely.click('#new-world');
     await makeItSo(lonely, 'sunshine', ['sunshine']);
-    await shot(lonely, '10-no-indexeddb', 'body');
+    await shot(lonely, '14-no-indexeddb', 'body');
     await blocked.close();
   });
 
   it('replays again, and every assertion is green again', async () => {
     await replayAllGreen(page);
-    await shot(page, '11-replay-again', '#replay');
+    await shot(page, '15-replay-again', '#replay');
+  });
+
+  it('fits a phone: no sideways scrolling, every control on the screen', async () => {
+    if (browser === undefined) throw new Error('no browser');
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      reducedMotion: 'reduce',
+    });
+    const small = await open(phone);
+    const offScreen = (): Promise<string[]> =>
+      small.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const controls = [
+          '#replay-button',
+          '#replay-summary',
+          '#new-world',
+          '#happening-input',
+          '#happening-submit',
+          '#world-version',
+          '#snapshot-button',
+          '#use-indexeddb',
+          '#use-memory',
+          '#key-submit',
+          '#log-first',
+          '#log-prev',
+          '#log-next',
+          '#log-latest',
+          '#message',
+        ];
+        return controls.flatMap((selector) => {
+          const element = document.querySelector(selector);
+          if (element === null || element.getClientRects().length === 0) return [];
+          const box = element.getBoundingClientRect();
+          return box.left < 0 || box.right > width ? [`${selector} ${box.left}..${box.right}`] : [];
+        });
+      });
+    const scrollWidth = (): Promise<number> => small.evaluate(() => document.documentElement.scrollWidth);
+    await small.click('#new-world');
+    await historyIs(small, []);
+    await makeItSo(small, 'a happening of several words, long enough to wrap', [
+      'a happening of several words, long enough to wrap',
+    ]);
+    await replayAllGreen(small);
+    // "Replay again", its summary with the database's long name, and the rest of the page fit.
+    expect(await scrollWidth()).toBeLessThanOrEqual(375);
+    expect(await offScreen()).toEqual([]);
+    await shot(small, '16-phone-replay', 'body');
+    await shot(small, '17-phone-worlds', '#worlds');
+    // A message, and the log's pager.
+    await small.click('#use-memory');
+    await small.waitForSelector('#message[data-kind="info"]');
+    expect(await scrollWidth()).toBeLessThanOrEqual(375);
+    expect(await offScreen()).toEqual([]);
+    await shot(small, '18-phone-log', '#log');
+    await phone.close();
   });
 });
