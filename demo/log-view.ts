@@ -51,14 +51,7 @@ export class LogView {
   /** Reads the current section again and draws it. */
   async refresh(): Promise<void> {
     const drawing = ++this.#drawing;
-    const app = this.#session.app;
-    try {
-      await this.#read(app, drawing);
-    } catch (error) {
-      // The app was closed by a move meanwhile: the move's own refresh draws the new one.
-      if (this.#session.app !== app) return;
-      throw error;
-    }
+    await this.#session.readCurrent((app) => this.#read(app, drawing));
   }
 
   async #read(app: Worlds, drawing: number): Promise<void> {

@@ -134,6 +134,22 @@ export class Session {
     return this.#app;
   }
 
+  /**
+   * Reads the current application with `read`. An error after a move replaced that application
+   * (and closed it) is dropped: the move's own refresh draws the new one.
+   *
+   * @param read - the read, given the application
+   */
+  async readCurrent(read: (app: Worlds) => Promise<void>): Promise<void> {
+    const app = this.#app;
+    try {
+      await read(app);
+    } catch (error) {
+      if (this.#app !== app) return;
+      throw error;
+    }
+  }
+
   /** Where it keeps its events. */
   get config(): StoreConfig {
     return this.#config;
@@ -248,21 +264,13 @@ export class Session {
       dbName: backend === 'indexeddb' ? newDatabaseName(`${FIRST_DATABASE}-`) : from.dbName,
       key,
     };
-    const persistence = persistenceOf(target);
-    const app = await openWorlds(target, persistence);
-    let copy: CopyReport;
-    try {
-      copy = await copyLog(this.#app, app);
+    const { app, persistence, copy } = await this.#copyInto(target, () => {
       // Nothing awaits between this check and the settings' change: no other move of this
       // tab can come between, and a move of another tab shows here.
       if (from.backend === 'indexeddb' && readSettings().dbName !== from.dbName) {
         throw new MovedAwayError('another tab moved the events to another database meanwhile');
       }
-    } catch (error) {
-      await app.close().catch(() => undefined);
-      if (backend === 'indexeddb') forgetDatabase(target.dbName);
-      throw error;
-    }
+    });
     if (backend === 'indexeddb') writeSettings(target);
     if (from.backend === 'indexeddb' && backend === 'memory') {
       this.#origin = { config: from, readUpTo: copy.lastId, copied: copy.events };
@@ -294,16 +302,7 @@ export class Session {
         dbName: newDatabaseName(`${FIRST_DATABASE}-`),
         key,
       };
-      const persistence = persistenceOf(target);
-      const app = await openWorlds(target, persistence);
-      let copy: CopyReport;
-      try {
-        copy = await copyLog(this.#app, app);
-      } catch (error) {
-        await app.close().catch(() => undefined);
-        forgetDatabase(target.dbName);
-        throw error;
-      }
+      const { app, persistence, copy } = await this.#copyInto(target);
       // Checked again after the copy, with nothing awaited before the settings change.
       if (await untouched()) {
         writeSettings(target);
@@ -322,6 +321,27 @@ export class Session {
     this.#origin = undefined;
     await this.#use(app, shared, persistence);
     return { kind: 'reopened', to: shared, leftBehind };
+  }
+
+  /**
+   * Opens a new store and copies this tab's log into it. When the copy, or `check` run right
+   * after it, fails, the new store is closed again, and deleted if it is a database.
+   */
+  async #copyInto(
+    target: StoreConfig,
+    check: () => void = () => undefined,
+  ): Promise<{ app: Worlds; persistence: Persistence; copy: CopyReport }> {
+    const persistence = persistenceOf(target);
+    const app = await openWorlds(target, persistence);
+    try {
+      const copy = await copyLog(this.#app, app);
+      check();
+      return { app, persistence, copy };
+    } catch (error) {
+      await app.close().catch(() => undefined);
+      if (target.backend === 'indexeddb') forgetDatabase(target.dbName);
+      throw error;
+    }
   }
 
   /** How many events the memory store has beyond those it was made from. */
