@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { InterfaceError } from '../errors.js';
 import type { Notification } from '../persistence/records.js';
 import type { NotificationLog } from './notification-log.js';
 
@@ -43,11 +44,11 @@ export class NotificationLogReader {
    * Creates a reader.
    *
    * @param log - the notification log to read
-   * @param pageSize - notifications per page, at most the log's section size (10 by default,
-   *   the default section size)
+   * @param pageSize - notifications per page, at most the log's section size (by default the
+   *   log's `sectionSize`, or 10, the default section size, for a log that does not say)
    * @throws RangeError when the page size is not a positive integer
    */
-  constructor(log: NotificationLog, pageSize = 10) {
+  constructor(log: NotificationLog, pageSize: number = log.sectionSize ?? 10) {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
       throw new RangeError(
         `notification log reader: page size must be a positive integer, got ${String(pageSize)}`,
@@ -66,6 +67,8 @@ export class NotificationLogReader {
    * @yields each page of notifications (never an empty one)
    * @throws RangeError when `start` or `stop` is not a safe integer, or the page size is
    *   above the log's section size (from the log)
+   * @throws {@link InterfaceError} when the log returns a page that ends before the id asked
+   *   for (a faulty log, which would otherwise be read forever)
    */
   async *select(options: ReadOptions = {}): AsyncGenerator<Notification[], void, undefined> {
     const { stop, topics } = options;
@@ -80,6 +83,11 @@ export class NotificationLogReader {
       const page = await this.log.select(start, this.pageSize, selection);
       const last = page[page.length - 1];
       if (last === undefined) return;
+      if (last.id < start) {
+        throw new InterfaceError(
+          `notification log reader: the log returned ids up to ${String(last.id)} when asked to start at ${String(start)}`,
+        );
+      }
       yield page;
       if (last.id >= Number.MAX_SAFE_INTEGER || (stop !== undefined && last.id >= stop)) return;
       start = last.id + 1;

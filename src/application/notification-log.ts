@@ -27,6 +27,9 @@ export class Section {
 
 /** A notification log, local or remote. */
 export interface NotificationLog {
+  /** The most notifications in a section, and in a selection, when the log says. */
+  readonly sectionSize?: number | undefined;
+
   /**
    * Returns a section of the log.
    *

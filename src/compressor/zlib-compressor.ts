@@ -98,6 +98,7 @@ export class ZlibCompressor implements Compressor {
     try {
       out = this.#inflate(data);
     } catch (error) {
+      if (error instanceof CompressorError) throw error;
       throw new CompressorError(
         'compressor: zlib decompression failed: the data is corrupt, truncated or not zlib',
         { cause: error },
@@ -183,15 +184,24 @@ function stored(data: Uint8Array): Uint8Array {
  *
  * @param data - a zlib stream
  * @returns the length of the stored data, or undefined when the stream is anything else
- * @throws Error when the block's length, its complement and the stream's size disagree (fflate
- *   does not check the complement; zlib does)
+ * @throws Error when the block's length and its complement disagree, or the stream is shorter
+ *   than the block (fflate does not check the complement; zlib does)
+ * @throws {@link CompressorError} when bytes follow the end of the stream
  */
 function storedBlockLength(data: Uint8Array): number | undefined {
   if (data[0] !== 0x78 || data[1] !== 0x01 || data[2] !== 0x01) return undefined;
   const length = (data[3] ?? 0) | ((data[4] ?? 0) << 8);
   const complement = (data[5] ?? 0) | ((data[6] ?? 0) << 8);
-  if (complement !== (~length & 0xffff) || data.length !== length + 11) {
+  if (complement !== (~length & 0xffff) || data.length < length + 11) {
     throw new Error('invalid stored block lengths');
   }
+  if (data.length > length + 11) throw trailingBytesError();
   return length;
+}
+
+/** The error for a one-block stored stream followed by more bytes. */
+function trailingBytesError(): CompressorError {
+  return new CompressorError(
+    'compressor: the data has bytes after the end of its zlib stream (a stored block): the data is corrupt',
+  );
 }

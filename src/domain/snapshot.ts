@@ -27,7 +27,7 @@ export class Snapshot extends DomainEvent {
    *
    * @param aggregate - the aggregate
    * @returns the snapshot
-   * @throws {@link TranscodingError} when the aggregate has a field named `classVersion`
+   * @throws {@link TranscodingError} when the aggregate has a field named `class_version`
    */
   static take(aggregate: Aggregate): Snapshot {
     const state: Record<string, unknown> = {};

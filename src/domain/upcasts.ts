@@ -9,7 +9,8 @@ import { TranscodingError } from '../errors.js';
 
 /**
  * Changes decoded state written by one version of a class into the state of the next version,
- * in place: adds a field with a default, renames or converts one.
+ * in place: adds a field with a default, renames or converts one. It returns nothing (typed
+ * `undefined`, so an upcast that returns new state, or is `async`, does not compile).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ import { TranscodingError } from '../errors.js';
  * static readonly upcasts = [(state: Record<string, unknown>) => { state.where = 'unknown'; }];
  * ```
  */
-export type Upcast = (state: Record<string, unknown>) => void;
+export type Upcast = (state: Record<string, unknown>) => undefined;
 
 /** A class whose stored state may be upcast: an event class, or an aggregate class for snapshots. */
 export interface Versioned {
@@ -31,10 +32,11 @@ export interface Versioned {
 }
 
 /**
- * The key under which stored state keeps the version of its class, when above 1. Reserved: an
- * event or aggregate may not have a field of this name.
+ * The key under which stored state keeps the version of its class, when above 1: the
+ * original's, which camelCase fields do not use. Reserved: an event or aggregate may not have a
+ * field of this name.
  */
-export const CLASS_VERSION = 'classVersion';
+export const CLASS_VERSION = 'class_version';
 
 /**
  * Returns the current version of a class: its number of upcasts plus one.
@@ -52,7 +54,7 @@ export function classVersionOf(cls: Versioned): number {
  *
  * @param cls - the class of the event or aggregate
  * @param state - the fields to store, changed in place
- * @throws {@link TranscodingError} when the state has a field named `classVersion` of its own
+ * @throws {@link TranscodingError} when the state has a field named `class_version` of its own
  */
 export function markClassVersion(cls: Versioned, state: Record<string, unknown>): void {
   if (state[CLASS_VERSION] !== undefined) {
@@ -84,7 +86,7 @@ export function upcastState(cls: Versioned, state: Record<string, unknown>): voi
       );
     }
     version = mark;
-    delete state.classVersion;
+    delete state.class_version;
   }
   const current = classVersionOf(cls);
   if (version > current) {
@@ -93,13 +95,23 @@ export function upcastState(cls: Versioned, state: Record<string, unknown>): voi
     );
   }
   for (; version < current; version++) {
-    const upcast = (cls.upcasts as readonly Upcast[])[version - 1] as Upcast;
+    // Typed to return nothing, but a JavaScript caller's upcast may return anything.
+    const upcast = (cls.upcasts as readonly Upcast[])[version - 1] as (
+      state: Record<string, unknown>,
+    ) => unknown;
+    let result: unknown;
     try {
-      upcast(state);
+      result = upcast(state);
     } catch (error) {
       throw new TranscodingError(
         `${cls.topic}: the upcast from class version ${String(version)} to ${String(version + 1)} failed`,
         { cause: error },
+      );
+    }
+    if (result !== undefined) {
+      // Returned state (or a promise of it) would be lost: upcasts change the state in place.
+      throw new TranscodingError(
+        `${cls.topic}: the upcast from class version ${String(version)} to ${String(version + 1)} returned a value; an upcast changes the state it is given, in place, and returns nothing`,
       );
     }
   }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  InterfaceError,
   LocalNotificationLog,
   MemoryApplicationRecorder,
   Notification,
@@ -102,6 +103,28 @@ describe('NotificationLogReader', () => {
     const ids = (await collect(new NotificationLogReader(gappy, 2).read())).map((n) => n.id);
     expect(ids).toEqual([10, 20, 30, 40, 50, 60]);
     expect(starts).toEqual([1, 21, 41, 61]);
+  });
+
+  it('takes the log’s section size as its page size by default, and stops on a faulty log', async () => {
+    const app = await fiveWorlds();
+    // The app's section size is 4: a default of 10 would be above it.
+    const reader = new NotificationLogReader(app.log);
+    expect(reader.pageSize).toBe(4);
+    expect((await collect(reader.select())).map((page) => page.length)).toEqual([4, 4, 2]);
+    // A log without a section size of its own: 10.
+    const bare: NotificationLog = {
+      section: (id) => app.log.section(id),
+      select: async (start, limit, options) => app.log.select(start, Math.min(limit, 4), options),
+    };
+    expect(new NotificationLogReader(bare).pageSize).toBe(10);
+    // A log that always returns the first notifications would be read forever.
+    const stuck: NotificationLog = {
+      section: (id) => app.log.section(id),
+      select: () => app.log.select(1, 4),
+    };
+    await expect(collect(new NotificationLogReader(stuck, 4).read({ start: 5 }))).rejects.toThrow(
+      InterfaceError,
+    );
   });
 
   it('refuses a page size the log does not take, and bad positions', async () => {

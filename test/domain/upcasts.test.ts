@@ -120,13 +120,13 @@ describe('upcasts', () => {
     const [created, renamed] = await after.mapper.toDomainEvents(await after.log.select(1, 10));
     expect(created).toMatchObject({ title: 'Lisbon', country: 'unknown' });
     expect(renamed).toMatchObject({ title: 'Lisboa' });
-    expect(renamed).not.toHaveProperty('classVersion');
+    expect(renamed).not.toHaveProperty('class_version');
 
     // New events are stored with their class's version; version 1 state carries no mark.
     read.rename('Lisbon again');
     await after.save(read);
     const states = await storedStates(after);
-    expect(states.map((s) => s.classVersion)).toEqual([undefined, undefined, 2]);
+    expect(states.map((s) => s.class_version)).toEqual([undefined, undefined, 2]);
     expect((await after.repository.get<Place3>(place.id)).title).toBe('Lisbon again');
   });
 
@@ -134,7 +134,7 @@ describe('upcasts', () => {
     const app = new Places3();
     const place = Place3.create('Porto', 'Portugal');
     await app.save(place);
-    expect((await storedStates(app))[0]?.classVersion).toBe(3);
+    expect((await storedStates(app))[0]?.class_version).toBe(3);
     const read = await app.repository.get<Place3>(place.id);
     expect({ title: read.title, country: read.country }).toEqual({ title: 'Porto', country: 'Portugal' });
   });
@@ -152,14 +152,14 @@ describe('upcasts', () => {
     const read = await after.repository.get<Place3>(place.id);
     expect({ title: read.title, country: read.country }).toEqual({ title: 'Faro', country: 'unknown' });
     expect(read).not.toHaveProperty('name');
-    expect(read).not.toHaveProperty('classVersion');
+    expect(read).not.toHaveProperty('class_version');
 
     // A snapshot of the current version is marked with it, and restores as it was taken.
     read.rename('Faro!');
     await after.save(read);
     await after.takeSnapshot(place.id);
     const [latest] = (await after.snapshots?.get(place.id, { desc: true, limit: 1 })) ?? [];
-    expect((latest as unknown as { state: Record<string, unknown> }).state.classVersion).toBe(3);
+    expect((latest as unknown as { state: Record<string, unknown> }).state.class_version).toBe(3);
     const again = await after.repository.get<Place3>(place.id);
     expect({ title: again.title, country: again.country, version: again.version }).toEqual({
       title: 'Faro!',
@@ -214,13 +214,38 @@ describe('upcasts', () => {
     expect((error as Error).cause).toBe(failure);
   });
 
-  it('refuse a field named classVersion, which is kept for the version', async () => {
+  it('refuse an upcast that returns a value, which would be lost', async () => {
+    const store = memory();
+    const place = Place1.create('Tavira');
+    await new Places1({ persistence: store }).save(place);
+    class ReturningCreated extends AggregateCreated<Place3> {
+      static readonly topic = 'Place.Created';
+      // Typed out of the compiler's sight, as JavaScript callers can.
+      static readonly upcasts = [
+        ((state: Record<string, unknown>) => ({ ...state, title: 'x' })) as unknown as Upcast,
+      ];
+    }
+    class ReturningPlace extends Aggregate {
+      static readonly topic = 'Place';
+      static readonly events = [ReturningCreated, Renamed3];
+    }
+    class ReturningPlaces extends Application {
+      static override readonly applicationName = 'Places';
+      static override readonly aggregates = [ReturningPlace];
+    }
+    await expect(new ReturningPlaces({ persistence: store }).repository.get(place.id)).rejects.toThrow(
+      /upcast from class version 1 to 2 returned a value; an upcast changes the state it is given, in place/,
+    );
+  });
+
+  it('refuse a field named class_version, which is kept for the version', async () => {
     class LabelCreated extends AggregateCreated<Label> {
       static readonly topic = 'Label.Created';
     }
     class Versioned extends AggregateEvent<Label> {
       static readonly topic = 'Label.Versioned';
-      declare readonly classVersion: number;
+      declare readonly class_version?: number;
+      declare readonly classVersion?: number;
     }
     class Label extends Aggregate {
       static readonly topic = 'Label';
@@ -228,8 +253,12 @@ describe('upcasts', () => {
       static create(): Label {
         return this.createAggregate(LabelCreated, {});
       }
-      setVersion(classVersion: number): void {
-        this.triggerEvent(Versioned, { classVersion });
+      setVersion(version: number): void {
+        this.triggerEvent(Versioned, { class_version: version });
+      }
+      setCamelVersion(version: number): void {
+        // A camelCase field of that name is data like any other.
+        this.triggerEvent(Versioned, { classVersion: version });
       }
     }
     class Labels extends Application {
@@ -240,7 +269,12 @@ describe('upcasts', () => {
     const label = Label.create();
     await app.save(label);
     label.setVersion(7);
-    await expect(app.save(label)).rejects.toThrow(/a field named 'classVersion' cannot be stored/);
+    await expect(app.save(label)).rejects.toThrow(/a field named 'class_version' cannot be stored/);
     expect(await app.recorder.maxNotificationId()).toBe(1);
+    label.collectEvents();
+    label.setCamelVersion(7);
+    await app.save(label);
+    const [, versioned] = await app.mapper.toDomainEvents(await app.log.select(1, 10));
+    expect(versioned).toMatchObject({ classVersion: 7 });
   });
 });

@@ -2,6 +2,7 @@
  * Compile-time checks of the aggregate API: `npm run typecheck` fails if an expected error
  * disappears (each line below must stay an error).
  */
+import type { Upcast } from '../../src/index.js';
 import { NameUpdated } from '../../examples/wiki.js';
 import { SomethingHappened, World } from '../../examples/world.js';
 
@@ -22,3 +23,14 @@ export class CheckedWorld extends World {
     this.triggerEvent(SomethingHappened, { what: 'dinosaurs' });
   }
 }
+
+// Upcasts change the state in place and return nothing: returned state would be lost.
+export const inPlace: Upcast = (state) => {
+  state.where = 'unknown';
+};
+// @ts-expect-error an upcast that returns new state
+export const returning: Upcast = (state) => ({ ...state, where: 'unknown' });
+// @ts-expect-error an async upcast
+export const later: Upcast = async (state) => {
+  state.where = await Promise.resolve('unknown');
+};
