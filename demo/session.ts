@@ -245,9 +245,15 @@ export class Session {
         throw new MovedAwayError('another tab moved the events to another database meanwhile');
       }
       const leftBehind = retry ? await this.#memoryOnly() : 0;
+      // The settings first: if they cannot be kept, the tab keeps using what it used.
+      try {
+        if (target.backend === 'indexeddb') writeSettings(target);
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        throw error;
+      }
       await this.#use(app, target, persistence);
       if (retry) this.#origin = undefined;
-      if (target.backend === 'indexeddb') writeSettings(target);
       this.#emit({ kind: 'store', byOtherTab: false });
       return leftBehind;
     });
@@ -270,8 +276,9 @@ export class Session {
       if (from.backend === 'indexeddb' && readSettings().dbName !== from.dbName) {
         throw new MovedAwayError('another tab moved the events to another database meanwhile');
       }
+      // Settings that cannot be kept (storage full or refused) undo the copy too.
+      if (backend === 'indexeddb') writeSettings(target);
     });
-    if (backend === 'indexeddb') writeSettings(target);
     if (from.backend === 'indexeddb' && backend === 'memory') {
       this.#origin = { config: from, readUpTo: copy.lastId, copied: copy.events };
     }
@@ -305,7 +312,13 @@ export class Session {
       const { app, persistence, copy } = await this.#copyInto(target);
       // Checked again after the copy, with nothing awaited before the settings change.
       if (await untouched()) {
-        writeSettings(target);
+        try {
+          writeSettings(target);
+        } catch (error) {
+          await app.close().catch(() => undefined);
+          forgetDatabase(target.dbName);
+          throw error;
+        }
         this.#origin = undefined;
         await this.#use(app, target, persistence);
         forgetDatabase(origin.config.dbName);
@@ -325,7 +338,8 @@ export class Session {
 
   /**
    * Opens a new store and copies this tab's log into it. When the copy, or `check` run right
-   * after it, fails, the new store is closed again, and deleted if it is a database.
+   * after it (the last checks, and keeping the settings), fails, the new store is closed
+   * again, and deleted if it is a database.
    */
   async #copyInto(
     target: StoreConfig,

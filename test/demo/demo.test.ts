@@ -501,6 +501,44 @@ describe('demo page', () => {
     await blocked.close();
   });
 
+  it('keeps its store, and leaves no database behind, when the settings cannot be kept', async () => {
+    if (browser === undefined) throw new Error('no browser');
+    const full = await browser.newContext({
+      viewport: { width: 1280, height: 1000 },
+      reducedMotion: 'reduce',
+    });
+    // Storage that refuses writes (full, or turned off for the site).
+    await full.addInitScript(() => {
+      Storage.prototype.setItem = () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    const refused = await open(full);
+    await refused.click('#new-world');
+    await makeItSo(refused, 'hail', ['hail']);
+    const before = await storeState(refused);
+    expect(before.databases).toEqual(['worlds-demo']);
+    // Turning encryption on would copy the log to a new database: it fails, and undoes that.
+    await refused.locator('label:has(#encryption)').click();
+    await refused.waitForSelector('#message[data-kind="error"]');
+    await expect.poll(async () => (await storeState(refused)).databases, MOVE).toEqual(['worlds-demo']);
+    expect(await refused.getAttribute('#store-badge', 'data-encrypted')).toBe('false');
+    // A key typed for the empty store of another context is not taken either: the next save
+    // is still plain JSON, which this tab reads after a reload.
+    await refused.fill('#key-input', 'R5K9hHBy1ZcU58A3BMza34X1b193D2G1g1mT/m7cBF0=');
+    await refused.click('#key-submit');
+    await refused.waitForSelector('#message[data-kind="error"]');
+    expect(await refused.getAttribute('#store-badge', 'data-encrypted')).toBe('false');
+    await makeItSo(refused, 'sleet', ['hail', 'sleet']);
+    await refused.reload();
+    await refused.waitForSelector('#page[data-ready="true"]');
+    expect(await refused.getAttribute('#store-badge', 'data-backend')).toBe('indexeddb');
+    await refused.click('#world-list [data-world-id]');
+    await historyIs(refused, ['hail', 'sleet']);
+    await shot(refused, '15-settings-refused', '.columns');
+    await full.close();
+  });
+
   it('replays again, and every assertion is green again', async () => {
     await replayAllGreen(page);
     await shot(page, '15-replay-again', '#replay');
