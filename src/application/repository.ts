@@ -73,6 +73,22 @@ export class Repository {
     return aggregate as A;
   }
 
+  /**
+   * Tells whether an aggregate of the id has any stored event, as the original's `in
+   * repository` does; nothing is decoded.
+   *
+   * @param aggregateId - the aggregate's id
+   * @returns whether it exists
+   * @example
+   * ```ts
+   * if (!(await app.repository.contains(worldId))) await app.save(World.create());
+   * ```
+   */
+  async contains(aggregateId: string): Promise<boolean> {
+    const [first] = await this.eventStore.recorder.selectEvents(aggregateId, { limit: 1 });
+    return first !== undefined;
+  }
+
   #project(aggregate: Aggregate | undefined, event: DomainEvent): Aggregate {
     if (aggregate === undefined) {
       if (isCreated(event)) return event.mutate(new (this.#topics.aggregateClass(event.originatorTopic))());

@@ -217,6 +217,28 @@ describe('Worlds over a store that endures (the seed persistence example)', () =
   });
 });
 
+describe('Repository.contains', () => {
+  it('tells whether an aggregate has stored events, without decoding them', async () => {
+    const app = new Worlds({ persistence: memory() });
+    const world = World.create();
+    // Made, not saved: not in the repository yet.
+    expect(await app.repository.contains(world.id)).toBe(false);
+    await app.save(world);
+    expect(await app.repository.contains(world.id)).toBe(true);
+    expect(await app.repository.contains('no such id')).toBe(false);
+    // Over a store it cannot decode (a cipher that fails to decrypt), it still tells.
+    const blind = new Worlds({
+      persistence: app.config.persistence,
+      cipher: {
+        encrypt: async (data: Uint8Array) => data,
+        decrypt: async () => Promise.reject(new Error('test: cannot decrypt')),
+      },
+    });
+    await expect(blind.repository.get(world.id)).rejects.toThrow('cannot decrypt');
+    expect(await blind.repository.contains(world.id)).toBe(true);
+  });
+});
+
 describe('Application.save', () => {
   it('returns the recordings with their notification ids, and calls notify with them', async () => {
     const seen: number[][] = [];
