@@ -130,15 +130,13 @@ export class Application {
     this.#intervals = new Map(
       snapshotting === false || snapshotting === true ? [] : (snapshotting.intervals ?? []),
     );
+    this.topics = this.constructTopics();
     for (const [aggregateClass, interval] of this.#intervals) {
       if (!Number.isSafeInteger(interval) || interval < 1) {
         throw new ConfigurationError(
           `application ${name}: the snapshot interval of ${aggregateClass.topic} must be a positive integer, got ${String(interval)}`,
         );
       }
-    }
-    this.topics = this.constructTopics();
-    for (const aggregateClass of this.#intervals.keys()) {
       // Intervals go by the exact class of a saved aggregate: any other would never fire.
       if (!this.#isRegistered(aggregateClass)) {
         throw new ConfigurationError(

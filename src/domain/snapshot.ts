@@ -5,7 +5,7 @@
  */
 import type { Aggregate, AggregateClass } from './aggregate.js';
 import { DomainEvent, makeEvent } from './events.js';
-import { CLASS_VERSION, markClassVersion, upcastState } from './upcasts.js';
+import { markClassVersion, upcastState } from './upcasts.js';
 
 /** Fields of an aggregate that a snapshot does not keep in its state: they are columns. */
 const NOT_STATE = new Set(['id', 'version']);
@@ -53,12 +53,9 @@ export class Snapshot extends DomainEvent {
    *   upcast fails
    */
   restore<A extends Aggregate>(aggregateClass: AggregateClass<A>): A {
-    let state = this.state;
-    if (aggregateClass.upcasts !== undefined || state[CLASS_VERSION] !== undefined) {
-      const copy = { ...state };
-      upcastState(aggregateClass, copy);
-      state = copy;
-    }
+    // A copy: the snapshot's own state stays as it was read.
+    const state = { ...this.state };
+    upcastState(aggregateClass, state);
     const aggregate = new aggregateClass();
     Object.assign(aggregate, state);
     const target = aggregate as unknown as { id: string; version: number };

@@ -4,7 +4,7 @@
  * @module
  */
 import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
-import { CLASS_VERSION, markClassVersion, upcastState } from '../domain/upcasts.js';
+import { markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
 import type { Cipher, Compressor } from './codecs.js';
 import type { StoredEvent } from './records.js';
@@ -125,9 +125,7 @@ export class Mapper {
     const eventClass = this.topics.eventClass(stored.topic);
     const bytes = this.#compressor === undefined ? state : this.#compressor.decompress(state);
     const fields = this.transcoder.decode(bytes) as Record<string, unknown> & { timestamp: Date };
-    if (eventClass.upcasts !== undefined || fields[CLASS_VERSION] !== undefined) {
-      upcastState(eventClass, fields);
-    }
+    upcastState(eventClass, fields);
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
   }
 }
