@@ -82,6 +82,20 @@ async function open(into: BrowserContext = context): Promise<Page> {
 }
 
 /**
+ * Opens the page in a browser context of its own (storage of its own too), with a script that
+ * runs before the page's own: to take away or break what the page relies on.
+ */
+async function openAlone(init: () => void): Promise<{ page: Page; alone: BrowserContext }> {
+  if (browser === undefined) throw new Error('no browser');
+  const alone = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    reducedMotion: 'reduce',
+  });
+  await alone.addInitScript(init);
+  return { page: await open(alone), alone };
+}
+
+/**
  * Saves a picture of what a step is about: the window scrolled to a part of the page, so that
  * the message box shows too (a picture of the whole, tall page costs seconds to encode).
  */
@@ -482,17 +496,11 @@ describe('demo page', () => {
   });
 
   it('falls back to memory, and says so, when IndexedDB is not available', async () => {
-    if (browser === undefined) throw new Error('no browser');
-    const blocked = await browser.newContext({
-      viewport: { width: 1280, height: 1000 },
-      reducedMotion: 'reduce',
-    });
-    await blocked.addInitScript(() => {
+    const { page: lonely, alone: blocked } = await openAlone(() => {
       IDBFactory.prototype.open = () => {
         throw new DOMException('The user denied permission to access the database.', 'SecurityError');
       };
     });
-    const lonely = await open(blocked);
     expect(await lonely.getAttribute('#store-badge', 'data-backend')).toBe('memory');
     expect(await lonely.textContent('#message')).toContain('Browser storage is not available');
     await lonely.click('#new-world');
@@ -502,18 +510,12 @@ describe('demo page', () => {
   });
 
   it('keeps its store, and leaves no database behind, when the settings cannot be kept', async () => {
-    if (browser === undefined) throw new Error('no browser');
-    const full = await browser.newContext({
-      viewport: { width: 1280, height: 1000 },
-      reducedMotion: 'reduce',
-    });
     // Storage that refuses writes (full, or turned off for the site).
-    await full.addInitScript(() => {
+    const { page: refused, alone: full } = await openAlone(() => {
       Storage.prototype.setItem = () => {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       };
     });
-    const refused = await open(full);
     await refused.click('#new-world');
     await makeItSo(refused, 'hail', ['hail']);
     const before = await storeState(refused);
