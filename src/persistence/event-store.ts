@@ -44,7 +44,9 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
    */
   async put(events: readonly E[]): Promise<Recording<E>[]> {
     if (events.length === 0) return [];
-    const stored = await this.mapper.toStoredEvents(events);
+    const mapped = this.mapper.mapEvents(events);
+    // Without a cipher the stored events are ready: no await before the recorder's.
+    const stored = Array.isArray(mapped) ? mapped : await mapped;
     const ids = await this.recorder.insertEvents(stored);
     if (ids.length !== stored.length) return [];
     const recordings = new Array<Recording<E>>(stored.length);

@@ -67,6 +67,19 @@ export class Mapper {
    * @returns the stored events, in order
    */
   async toStoredEvents(events: readonly DomainEvent[]): Promise<StoredEvent[]> {
+    return this.mapEvents(events);
+  }
+
+  /**
+   * Maps many domain events to stored events as {@link Mapper.toStoredEvents} does, but gives
+   * them at once, not as a promise, when no cipher is configured: the event store's path, so
+   * that a save without encryption awaits nothing but its recorder.
+   *
+   * @param events - the domain events
+   * @returns the stored events, in order; a promise of them when a cipher is configured
+   * @throws {@link TopicError} or {@link TranscodingError} at once, before anything is encrypted
+   */
+  mapEvents(events: readonly DomainEvent[]): StoredEvent[] | Promise<StoredEvent[]> {
     const stored = events.map((event) => this.#serialize(event));
     if (this.#cipher === undefined) return stored;
     return Promise.all(stored.map((s) => this.#encrypt(s)));

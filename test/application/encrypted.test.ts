@@ -201,3 +201,33 @@ describe('one codec alone', () => {
     }
   });
 });
+
+describe('the mapper’s event store path', () => {
+  it('gives stored events at once without a cipher, a promise of encrypted ones with one', async () => {
+    const key = AesGcmCipher.createKey(32);
+    const plain = new Worlds();
+    const encrypted = new Worlds({ cipher: new NobleAesGcmCipher(key) });
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    const events = world.collectEvents();
+
+    // Without a cipher: an array, the same stored events toStoredEvents promises.
+    const mapped = plain.mapper.mapEvents(events);
+    expect(Array.isArray(mapped)).toBe(true);
+    expect(mapped).toEqual(await plain.mapper.toStoredEvents(events));
+
+    // With a cipher: a promise, and the states are encrypted (they hold no JSON).
+    const promised = encrypted.mapper.mapEvents(events);
+    expect(promised).toBeInstanceOf(Promise);
+    const stored = await promised;
+    expect(stored.map((s) => s.originatorVersion)).toEqual([1, 2]);
+    for (const s of stored) expect(holds(s.state, 'timestamp')).toBe(false);
+    const decoded = await encrypted.mapper.toDomainEvents(stored);
+    expect((decoded[1] as SomethingHappened).what).toBe('dinosaurs');
+
+    // A value the transcoder cannot write is an error at once, before anything is encrypted.
+    const bad = World.create();
+    bad.makeItSo(Symbol('not data') as unknown as string);
+    expect(() => encrypted.mapper.mapEvents(bad.collectEvents())).toThrow(/symbol cannot be transcoded/);
+  });
+});
