@@ -9,6 +9,7 @@ import type { Aggregate, Persistence } from '../src/index.js';
 import {
   copyLog,
   forgetDatabase,
+  holding,
   lastNotificationId,
   newDatabaseName,
   openWorlds,
@@ -20,6 +21,12 @@ import {
 
 const SETTINGS_KEY = 'eventsourcing-demo:store';
 const FIRST_DATABASE = 'worlds-demo';
+/**
+ * The Web Lock every tab takes on the store: shared to read or save, exclusive to move the
+ * events (copy them, change the settings, delete the database left). So no tab saves into,
+ * or reads from, a database while another tab copies it away or deletes it.
+ */
+const STORE_LOCK = 'eventsourcing-demo:store';
 
 /** Why the page should draw itself again. */
 export type Change =
@@ -141,13 +148,22 @@ export class Session {
    * @param read - the read, given the application
    */
   async readCurrent(read: (app: Worlds) => Promise<void>): Promise<void> {
-    const app = this.#app;
-    try {
-      await read(app);
-    } catch (error) {
-      if (this.#app !== app) return;
-      throw error;
-    }
+    await holding(
+      STORE_LOCK,
+      async () => {
+        // Another tab moved the events and deleted this database: reading it would open it
+        // again, empty. This tab follows the move (the storage event), then draws again.
+        if (this.#movedAway()) return;
+        const app = this.#app;
+        try {
+          await read(app);
+        } catch (error) {
+          if (this.#app !== app) return;
+          throw error;
+        }
+      },
+      'shared',
+    );
   }
 
   /** Where it keeps its events. */
@@ -171,13 +187,14 @@ export class Session {
 
   /**
    * Saves aggregates, remembering the notification ids so that the broadcast of this save is
-   * not taken for news from another tab. Waits for a move that runs.
+   * not taken for news from another tab. Waits for a move that runs, in this tab or another,
+   * and saves where the events are after it.
    *
    * @param aggregates - the aggregates with pending events
    * @throws RecordConflictError when another tab saved one of these versions first
    */
   save(...aggregates: Aggregate[]): Promise<void> {
-    return this.#inTurn(false, async () => {
+    return this.#onStore(async () => {
       try {
         const recordings = await this.#app.save(...aggregates);
         for (const r of recordings) this.#ownIds.add(r.notification.id);
@@ -195,7 +212,7 @@ export class Session {
    * @throws RecordConflictError when a snapshot of that version exists
    */
   takeSnapshot(id: string, version: number): Promise<void> {
-    return this.#inTurn(false, () => this.#app.takeSnapshot(id, { version }));
+    return this.#onStore(() => this.#app.takeSnapshot(id, { version }));
   }
 
   /**
@@ -212,7 +229,7 @@ export class Session {
    * @throws MovedAwayError when another tab moved the events meanwhile (this tab follows)
    */
   moveTo(backend: Backend, key: string | null): Promise<MoveResult> {
-    return this.#inTurn(true, async () => {
+    return this.#moving(async () => {
       const result =
         this.#config.backend === 'memory' && backend === 'indexeddb'
           ? await this.#leaveMemory(key)
@@ -232,7 +249,7 @@ export class Session {
    * @throws CipherError when the key does not decrypt the stored events
    */
   useKey(key: string): Promise<number> {
-    return this.#inTurn(true, async () => {
+    return this.#moving(async () => {
       const origin = this.#origin;
       const retry =
         this.#config.backend === 'memory' && origin !== undefined && origin.readUpTo === undefined;
@@ -375,17 +392,47 @@ export class Session {
 
   /** Opens the store another tab moved to (memory tabs stay where they are). */
   #follow(): Promise<void> {
-    return this.#inTurn(false, async () => {
-      const settings = readSettings();
-      if (this.#config.backend !== 'indexeddb') return;
-      if (settings.dbName === this.#config.dbName && settings.key === this.#config.key) return;
-      const persistence = persistenceOf(settings);
-      try {
-        await this.#use(await openWorlds(settings, persistence), settings, persistence);
-      } finally {
-        this.#emit({ kind: 'store', byOtherTab: true });
-      }
-    });
+    return this.#inTurn(false, () => this.#followSettings());
+  }
+
+  async #followSettings(): Promise<void> {
+    const settings = readSettings();
+    if (this.#config.backend !== 'indexeddb') return;
+    if (settings.dbName === this.#config.dbName && settings.key === this.#config.key) return;
+    const persistence = persistenceOf(settings);
+    try {
+      await this.#use(await openWorlds(settings, persistence), settings, persistence);
+    } finally {
+      this.#emit({ kind: 'store', byOtherTab: true });
+    }
+  }
+
+  /** Whether this tab is on an IndexedDB database that another tab moved the events away from. */
+  #movedAway(): boolean {
+    return this.#config.backend === 'indexeddb' && readSettings().dbName !== this.#config.dbName;
+  }
+
+  /**
+   * Runs a save in turn, holding the store lock shared, on the store the events are in: when
+   * another tab moved them meanwhile, this tab follows first (an aggregate read before the
+   * move saves as well into the copy, which has every event it has).
+   */
+  #onStore<T>(job: () => Promise<T>): Promise<T> {
+    return this.#inTurn(false, () =>
+      holding(
+        STORE_LOCK,
+        async () => {
+          await this.#followSettings();
+          return job();
+        },
+        'shared',
+      ),
+    );
+  }
+
+  /** Runs a move in turn, holding the store lock alone: no tab saves or reads until it is done. */
+  #moving<T>(job: () => Promise<T>): Promise<T> {
+    return this.#inTurn(true, () => holding(STORE_LOCK, job));
   }
 
   /**

@@ -203,15 +203,17 @@ export const REPLAY_PREFIX = 'worlds-replay-';
 
 /**
  * Runs a function while holding a Web Lock of a name, so that other tabs can tell that it
- * runs; without Web Locks, just runs it.
+ * runs, or wait for it; without Web Locks, just runs it. A job must never wait for another
+ * request of the same lock: that request waits for the job.
  *
  * @param name - the lock's name
  * @param job - the function
+ * @param mode - `exclusive` (the default) or `shared` with other shared holders
  * @returns what the function returns
  */
-export function holding<T>(name: string, job: () => Promise<T>): Promise<T> {
+export function holding<T>(name: string, job: () => Promise<T>, mode: LockMode = 'exclusive'): Promise<T> {
   const locks = webLocks();
-  return locks === undefined ? job() : locks.request(name, job);
+  return locks === undefined ? job() : locks.request(name, { mode }, job);
 }
 
 /** The Web Locks of the page; undefined in browsers (or insecure pages) without them. */

@@ -62,7 +62,9 @@ export class WorldsView {
       const slider = event.target as HTMLInputElement;
       // At the end, the slider follows the latest version as new events arrive.
       this.#version = slider.value === slider.max ? undefined : Number(slider.value);
-      void attempt('Reading the world at that version', () => this.#drawVersion());
+      void attempt('Reading the world at that version', () =>
+        this.#session.readCurrent((app) => this.#drawVersion(app)),
+      );
     });
     const snapshotButton = byId('snapshot-button', HTMLButtonElement);
     snapshotButton.addEventListener('click', () => {
@@ -187,7 +189,7 @@ export class WorldsView {
     slider.disabled = world.version < 2;
     this.#drawTimeline(events, snapshots);
     this.#drawSnapshots(snapshots);
-    await this.#drawVersion();
+    await this.#drawVersion(app);
   }
 
   #drawTimeline(events: readonly AggregateEvent[], snapshots: readonly Snapshot[]): void {
@@ -227,12 +229,11 @@ export class WorldsView {
   }
 
   /** Reads the world at the slider's version, as the repository gives it, and shows it. */
-  async #drawVersion(): Promise<void> {
+  async #drawVersion(app: Worlds): Promise<void> {
     const id = this.#selected;
     const head = this.#head;
     if (id === undefined || head === undefined) return;
     const version = this.#shownVersion();
-    const app = this.#session.app;
     let world: World;
     let snapshot: Snapshot | undefined;
     try {
