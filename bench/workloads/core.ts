@@ -8,7 +8,7 @@
 import type { ApplicationConfig } from '../../src/index.js';
 import { World } from '../../examples/world.js';
 import type { Timed, Workload } from '../harness.js';
-import { rawDecode, rawInserts } from './raw.js';
+import { rawDecode, rawInserts, tunedInserts } from './raw.js';
 import {
   benchApp,
   decodeThroughSelect,
@@ -206,7 +206,9 @@ export function createManyAndSave(): Workload {
 export const coreWorkloads: readonly Workload[] = [
   createAndSave('a', {}, 42_800),
   rawInserts('a'),
+  tunedInserts('a', 42_800),
   triggerAndSave(),
+  tunedInserts('b', 75_000),
   getWorld(false),
   getWorld(true),
   readSections(),

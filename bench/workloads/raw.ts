@@ -71,6 +71,73 @@ export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
   };
 }
 
+/** Two digits, as a date is written. */
+function two(n: number): string {
+  return n < 10 ? `0${String(n)}` : String(n);
+}
+
+/** Writes a date as the library's transcoder does, by hand: no `toISOString`, no objects. */
+function isoText(d: Date): string {
+  const ms = d.getUTCMilliseconds();
+  return `${String(d.getUTCFullYear())}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${String(ms)}+00:00`;
+}
+
+/**
+ * A floor for `a` and `b`: the bare work written as tightly as it can be, with no event
+ * objects, no promises and no checks. Per event a timestamp, the state's JSON written by hand
+ * as one string (the bytes the library writes), UTF-8 encoding into a buffer of its own, and
+ * a Map-and-array insert; for `a` also a uuid (flattened, as the library's) and a new stream.
+ *
+ * @param workload - `a` (10,000 new Worlds) or `b` (10,000 events of one World)
+ * @param python - the Python original's figure, to show what the floor is against it
+ * @returns the workload
+ */
+export function tunedInserts(workload: 'a' | 'b', python: number): Workload {
+  return {
+    workload,
+    recorder: 'raw-tuned',
+    unit: workload === 'a' ? 'events/s' : 'saves/s',
+    description: 'the floor: the same bytes written by hand, no objects or promises around them',
+    python,
+    async prepare(): Promise<Timed> {
+      const streams = new Map<string, RawRecord[]>();
+      const log: RawRecord[] = [];
+      const encoder = new TextEncoder();
+      const n = 10_000;
+      const one = uuid4();
+      const stream: RawRecord[] = [];
+      streams.set(one, stream);
+      return {
+        operations: n,
+        async run() {
+          for (let i = 0; i < n; i++) {
+            const timestamp = `{"timestamp":{"_type_":"datetime_iso","_data_":"${isoText(new Date())}"}`;
+            if (workload === 'a') {
+              const originatorId = uuid4();
+              originatorId.charCodeAt(0);
+              const state = encoder.encode(`${timestamp},"originatorTopic":"World"}`);
+              const record: RawRecord = { originatorId, originatorVersion: 1, topic: 'World.Created', state };
+              if (streams.has(originatorId)) throw new Error('bench: duplicate id');
+              streams.set(originatorId, [record]);
+              log.push(record);
+            } else {
+              const state = encoder.encode(`${timestamp},"what":"${WHAT}"}`);
+              const record: RawRecord = {
+                originatorId: one,
+                originatorVersion: i + 2,
+                topic: 'World.SomethingHappened',
+                state,
+              };
+              (streams.get(one) as RawRecord[]).push(record);
+              log.push(record);
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
 /**
  * The bare loop of `d3`: per stored notification (made before the timer, 200 originators ×
  * 100 versions), `decode` when given, then UTF-8 decoding, JSON parsing, a `Date` and an event
