@@ -10,10 +10,10 @@ import {
   copyLog,
   forgetDatabase,
   holding,
-  lastNotificationId,
   newDatabaseName,
   openWorlds,
   persistenceOf,
+  storedCounts,
   type Backend,
   type CopyReport,
   type StoreConfig,
@@ -69,6 +69,8 @@ interface Origin {
   readonly config: StoreConfig;
   /** The last notification id the tab read from it; undefined when it never could read it. */
   readonly readUpTo: number | undefined;
+  /** How many snapshots it had when the tab read it. */
+  readonly snapshots: number;
   /** How many events the memory store had when it was made from the database. */
   readonly copied: number;
 }
@@ -116,7 +118,7 @@ export class Session {
     } catch (problem) {
       const fallback: StoreConfig = { backend: 'memory', dbName: config.dbName, key: null };
       const memory = persistenceOf(fallback);
-      const origin: Origin = { config, readUpTo: undefined, copied: 0 };
+      const origin: Origin = { config, readUpTo: undefined, snapshots: 0, copied: 0 };
       return {
         session: new Session(await openWorlds(fallback, memory), fallback, memory, origin),
         problem,
@@ -297,7 +299,7 @@ export class Session {
       if (backend === 'indexeddb') writeSettings(target);
     });
     if (from.backend === 'indexeddb' && backend === 'memory') {
-      this.#origin = { config: from, readUpTo: copy.lastId, copied: copy.events };
+      this.#origin = { config: from, readUpTo: copy.lastId, snapshots: copy.snapshots, copied: copy.events };
     }
     await this.#use(app, target, persistence);
     // This tab was on that database and copied all of it: no one loses anything.
@@ -308,17 +310,22 @@ export class Session {
 
   /**
    * From memory back to IndexedDB. When the database every tab uses is the one this tab came
-   * from and no one wrote to it since, the memory log goes into a new database and the old
+   * from and no one wrote to it since (no event, no snapshot), the memory log goes into a new database and the old
    * one is deleted (this tab read all of it). Otherwise the tab opens the database every tab
    * uses, as it is, and copies nothing into it.
    */
   async #leaveMemory(key: string | null): Promise<MoveResult> {
     const origin = this.#origin;
-    const untouched = async (): Promise<boolean> =>
-      origin?.readUpTo !== undefined &&
-      readSettings().dbName === origin.config.dbName &&
-      (await lastNotificationId(origin.config.dbName)) === origin.readUpTo &&
-      readSettings().dbName === origin.config.dbName;
+    // Untouched: still every tab's database, with no event and no snapshot this tab has not read.
+    const untouched = async (): Promise<boolean> => {
+      if (origin?.readUpTo === undefined || readSettings().dbName !== origin.config.dbName) return false;
+      const now = await storedCounts(origin.config.dbName);
+      return (
+        now?.lastId === origin.readUpTo &&
+        now.snapshots === origin.snapshots &&
+        readSettings().dbName === origin.config.dbName
+      );
+    };
     if (origin !== undefined && (await untouched())) {
       const from = this.#config;
       const target: StoreConfig = {

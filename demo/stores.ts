@@ -153,17 +153,34 @@ async function copyEvents(
   }
 }
 
+/** What a database holds, as far as a tab that read all of it can tell whether it changed. */
+export interface StoredCounts {
+  /** The id of the last notification (0 for an empty log). */
+  readonly lastId: number;
+  /** How many snapshots its worlds have. */
+  readonly snapshots: number;
+}
+
 /**
- * Reads the id of the last notification in a database, without decoding anything.
+ * Reads the id of the last notification in a database and counts its snapshots, without
+ * decoding anything (topics and versions are not encrypted).
  *
  * @param dbName - the database
- * @returns the id (0 for an empty log), or undefined when the database cannot be read
+ * @returns the counts, or undefined when the database cannot be read (or is gone)
  */
-export async function lastNotificationId(dbName: string): Promise<number | undefined> {
+export async function storedCounts(dbName: string): Promise<StoredCounts | undefined> {
   let app: Worlds | undefined;
   try {
-    app = new Worlds({ persistence: indexedDb({ dbName, createStores: false, broadcast: false }) });
-    return await app.recorder.maxNotificationId();
+    app = new Worlds({
+      persistence: indexedDb({ dbName, createStores: false, broadcast: false }),
+      snapshotting: true,
+      sectionSize: SECTION_SIZE,
+    });
+    const lastId = await app.recorder.maxNotificationId();
+    const snapshots = app.snapshots as NonNullable<Worlds['snapshots']>;
+    let count = 0;
+    for (const id of await worldIds(app)) count += (await snapshots.recorder.selectEvents(id)).length;
+    return { lastId, snapshots: count };
   } catch {
     return undefined;
   } finally {

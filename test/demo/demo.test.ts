@@ -397,6 +397,33 @@ describe('demo page', () => {
     await other.close();
   });
 
+  it("keeps another tab's snapshot when this tab comes back from memory", async () => {
+    const other = await open();
+    const shared = await page.textContent('#db-name');
+    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora'];
+    // This tab goes to memory; the other tab snapshots a world at its latest version: a
+    // snapshot, and no new event, in the database both used.
+    await page.click('#use-memory');
+    await page.waitForSelector('#store-badge[data-backend="memory"]');
+    await other.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(other, history);
+    const version = await other.getAttribute('#version-history', 'data-version');
+    const taken = `#snapshots li[data-snapshot-version="${version ?? ''}"]`;
+    expect(await other.locator(taken).count()).toBe(0);
+    await other.click('#snapshot-button');
+    await other.waitForSelector(taken);
+    // Back to IndexedDB: this tab has not read that snapshot, so it opens the database as it
+    // is, and neither deletes nor replaces it.
+    await page.click('#use-indexeddb');
+    await page.waitForSelector('#store-badge[data-backend="indexeddb"]');
+    expect(await page.textContent('#message')).toContain(`Back to the IndexedDB database ${shared ?? ''}`);
+    expect((await storeState(page)).databases).toEqual([shared]);
+    await page.click(`#world-list [data-world-id="${worldId}"]`);
+    await historyIs(page, history);
+    await page.waitForSelector(taken);
+    await other.close();
+  });
+
   it('moves the events once on a double-click, to one store that every part agrees on', async () => {
     // Each notification's id and decoded event (the stored bytes change with the codecs).
     const rows = (): Promise<string[]> =>
