@@ -24,7 +24,8 @@ const FIRST_DATABASE = 'worlds-demo';
 /**
  * The Web Lock every tab takes on the store: shared to read or save, exclusive to move the
  * events (copy them, change the settings, delete the database left). So no tab saves into,
- * or reads from, a database while another tab copies it away or deletes it.
+ * or reads from, a database while another tab copies it away or deletes it. Without Web Locks
+ * (a page not served over https or from localhost) tabs only check the settings first.
  */
 const STORE_LOCK = 'eventsourcing-demo:store';
 
@@ -154,8 +155,14 @@ export class Session {
       STORE_LOCK,
       async () => {
         // Another tab moved the events and deleted this database: reading it would open it
-        // again, empty. This tab follows the move (the storage event), then draws again.
-        if (this.#movedAway()) return;
+        // again, empty. This tab follows the move, then draws again (the storage event asks
+        // for that too, but a tab that was still opening its store when it came missed it).
+        if (this.#movedAway()) {
+          this.#follow().catch((error: unknown) => {
+            this.#emit({ kind: 'problem', error, doing: 'Opening the store another tab moved to' });
+          });
+          return;
+        }
         const app = this.#app;
         try {
           await read(app);
@@ -256,6 +263,11 @@ export class Session {
       const retry =
         this.#config.backend === 'memory' && origin !== undefined && origin.readUpTo === undefined;
       // Retried on the database every tab uses now (another tab may have moved it).
+      // Not on a database another tab moved the events away from: opening it would make it
+      // again, empty (this tab follows the move).
+      if (!retry && this.#movedAway()) {
+        throw new MovedAwayError('another tab moved the events to another database meanwhile');
+      }
       const target: StoreConfig = retry ? { ...readSettings(), key } : { ...this.#config, key };
       const persistence = retry ? persistenceOf(target) : this.#persistence;
       const app = await openWorlds(target, persistence);

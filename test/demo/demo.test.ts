@@ -532,42 +532,57 @@ describe('demo page', () => {
     const pending = (): Promise<number> =>
       holder.evaluate(async () => (await navigator.locks.query()).pending?.length ?? 0);
 
-    // A third tab holds the store's lock shared, as a tab in the middle of a save does.
-    await holder.evaluate(
-      () =>
-        new Promise<void>((held) => {
-          void navigator.locks.request('eventsourcing-demo:store', { mode: 'shared' }, () => {
-            held();
-            return new Promise<void>((release) => {
-              (window as unknown as { releaseStore: () => void }).releaseStore = release;
+    // Closing the tabs lets go of the lock they hold, whatever happens.
+    try {
+      // A third tab holds the store's lock shared, as a tab in the middle of a save does.
+      await holder.evaluate(
+        () =>
+          new Promise<void>((held) => {
+            void navigator.locks.request('eventsourcing-demo:store', { mode: 'shared' }, () => {
+              held();
+              return new Promise<void>((release) => {
+                (window as unknown as { releaseStore: () => void }).releaseStore = release;
+              });
             });
-          });
-        }),
-    );
-    // This tab turns encryption off, a move to a new database: it waits for that save.
-    await page.locator('label:has(#encryption)').click();
-    await page.waitForSelector('#storage[aria-busy="true"]');
-    await expect.poll(pending, MOVE).toBe(1);
-    // The other tab saves a happening meanwhile: the save waits behind the move.
-    await saver.fill('#happening-input', 'eclipse');
-    await saver.click('#happening-submit');
-    await expect.poll(pending, MOVE).toBe(2);
-    expect((await storeState(page)).saved?.dbName).toBe(from);
+          }),
+      );
+      // This tab turns encryption off, a move to a new database: it waits for that save.
+      await page.locator('label:has(#encryption)').click();
+      await page.waitForSelector('#storage[aria-busy="true"]');
+      await expect.poll(pending, MOVE).toBe(1);
+      // The other tab saves a happening meanwhile: the save waits behind the move.
+      await saver.fill('#happening-input', 'eclipse');
+      await saver.click('#happening-submit');
+      await expect.poll(pending, MOVE).toBe(2);
+      // And the holding tab is given the key of the events as they are: that waits too.
+      const { saved } = await storeState(page);
+      await holder.fill('#key-input', saved?.key ?? '');
+      await holder.click('#key-submit');
+      await expect.poll(pending, MOVE).toBe(3);
+      expect(saved?.dbName).toBe(from);
 
-    // The save in progress ends: the move runs, then the waiting save, into the new database.
-    await holder.evaluate(() => {
-      (window as unknown as { releaseStore: () => void }).releaseStore();
-    });
-    await expect.poll(async () => (await storeState(page)).saved?.dbName, MOVE).not.toBe(from);
-    const to = (await storeState(page)).saved?.dbName;
-    await historyIs(saver, [...history, 'eclipse']);
-    expect(await saver.textContent('#db-name')).toBe(to);
-    // The database left behind is gone, and no tab reading late made it again, empty.
-    await expect.poll(async () => (await storeState(page)).databases, MOVE).toEqual([to]);
-    await page.click(`#world-list [data-world-id="${worldId}"]`);
-    await historyIs(page, [...history, 'eclipse']);
-    await shot(saver, '13b-save-waits-for-move', '.columns');
-    await Promise.all([saver.close(), holder.close()]);
+      // The save in progress ends: the move runs, then the waiting save, into the new database.
+      await holder.evaluate(() => {
+        (window as unknown as { releaseStore: () => void }).releaseStore();
+      });
+      await expect.poll(async () => (await storeState(page)).saved?.dbName, MOVE).not.toBe(from);
+      const to = (await storeState(page)).saved?.dbName;
+      await historyIs(saver, [...history, 'eclipse']);
+      expect(await saver.textContent('#db-name')).toBe(to);
+      // The database left behind is gone, and no tab reading late, or opening it with the
+      // key it was given, made it again, empty.
+      await expect.poll(async () => (await storeState(page)).databases, MOVE).toEqual([to]);
+      await page.click(`#world-list [data-world-id="${worldId}"]`);
+      await historyIs(page, [...history, 'eclipse']);
+      await shot(saver, '13b-save-waits-for-move', '.columns');
+      // Every tab is on the new database now, and a read in each leaves it the only one.
+      await expect.poll(() => holder.textContent('#db-name'), MOVE).toBe(to);
+      await holder.click(`#world-list [data-world-id="${worldId}"]`);
+      await historyIs(holder, [...history, 'eclipse']);
+      expect((await storeState(page)).databases).toEqual([to]);
+    } finally {
+      await Promise.all([saver.close(), holder.close()]);
+    }
   });
 
   it('falls back to memory, and says so, when IndexedDB is not available', async () => {
