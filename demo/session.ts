@@ -262,12 +262,12 @@ export class Session {
       const origin = this.#origin;
       const retry =
         this.#config.backend === 'memory' && origin !== undefined && origin.readUpTo === undefined;
-      // Retried on the database every tab uses now (another tab may have moved it).
       // Not on a database another tab moved the events away from: opening it would make it
       // again, empty (this tab follows the move).
       if (!retry && this.#movedAway()) {
         throw new MovedAwayError('another tab moved the events to another database meanwhile');
       }
+      // Retried on the database every tab uses now (another tab may have moved it).
       const target: StoreConfig = retry ? { ...readSettings(), key } : { ...this.#config, key };
       const persistence = retry ? persistenceOf(target) : this.#persistence;
       const app = await openWorlds(target, persistence);
@@ -322,9 +322,9 @@ export class Session {
 
   /**
    * From memory back to IndexedDB. When the database every tab uses is the one this tab came
-   * from and no one wrote to it since (no event, no snapshot), the memory log goes into a new database and the old
-   * one is deleted (this tab read all of it). Otherwise the tab opens the database every tab
-   * uses, as it is, and copies nothing into it.
+   * from and no one wrote to it since (no event, no snapshot), the memory log goes into a new
+   * database and the old one is deleted (this tab read all of it). Otherwise the tab opens the
+   * database every tab uses, as it is, and copies nothing into it.
    */
   async #leaveMemory(key: string | null): Promise<MoveResult> {
     const origin = this.#origin;
