@@ -55,8 +55,8 @@ export class Mapper {
    * @throws {@link TranscodingError} when a field holds a value of an unregistered type
    */
   async toStoredEvent(event: DomainEvent): Promise<StoredEvent> {
-    const stored = this.#serialize(event);
-    return this.#cipher === undefined ? stored : this.#encrypt(stored);
+    const [stored] = await this.mapEvents([event]);
+    return stored as StoredEvent;
   }
 
   /**
@@ -73,7 +73,10 @@ export class Mapper {
   /**
    * Maps many domain events to stored events as {@link Mapper.toStoredEvents} does, but gives
    * them at once, not as a promise, when no cipher is configured: the event store's path, so
-   * that a save without encryption awaits nothing but its recorder.
+   * that a save without encryption awaits nothing but its recorder. Every stored event is made
+   * here ({@link Mapper.toStoredEvent}, {@link Mapper.toStoredEvents} and the
+   * event store's `put` all call it), so a subclass changes how events are stored by
+   * overriding this one method.
    *
    * @param events - the domain events
    * @returns the stored events, in order; a promise of them when a cipher is configured

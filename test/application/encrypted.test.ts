@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { AesGcmCipher } from '../../src/cipher/index.js';
 import { NobleAesGcmCipher } from '../../src/cipher/noble.js';
 import { ZlibCompressor } from '../../src/compressor/index.js';
-import { CipherError, RecordConflictError, memory, type Cipher, type StoredEvent } from '../../src/index.js';
+import {
+  CipherError,
+  Mapper,
+  RecordConflictError,
+  memory,
+  type Cipher,
+  type DomainEvent,
+  type StoredEvent,
+} from '../../src/index.js';
 import { SomethingHappened, World, Worlds } from '../../examples/world.js';
 import { Wiki } from '../../examples/wiki.js';
 import { mappedVectors } from '../cipher/vectors.js';
@@ -229,5 +237,40 @@ describe('the mapper’s event store path', () => {
     const bad = World.create();
     bad.makeItSo(Symbol('not data') as unknown as string);
     expect(() => encrypted.mapper.mapEvents(bad.collectEvents())).toThrow(/symbol cannot be transcoded/);
+  });
+
+  it('makes every stored event in mapEvents, so one override changes saves and toStoredEvent alike', async () => {
+    /** A mapper that stores every topic in upper case (a stand-in for any change of storage). */
+    class ShoutingMapper extends Mapper {
+      override mapEvents(events: readonly DomainEvent[]): StoredEvent[] | Promise<StoredEvent[]> {
+        const mapped = super.mapEvents(events);
+        const shout = (stored: StoredEvent[]): StoredEvent[] =>
+          stored.map((s) => ({ ...s, topic: s.topic.toUpperCase() }));
+        return Array.isArray(mapped) ? shout(mapped) : mapped.then(shout);
+      }
+    }
+    class ShoutingWorlds extends Worlds {
+      protected override constructMapper(): Mapper {
+        return new ShoutingMapper(this.transcoder, this.topics, { cipher: this.config.cipher });
+      }
+    }
+    for (const app of [
+      new ShoutingWorlds(),
+      new ShoutingWorlds({ cipher: new NobleAesGcmCipher(AesGcmCipher.createKey(32)) }),
+    ]) {
+      const world = World.create();
+      world.makeItSo('dinosaurs');
+      // toStoredEvent, toStoredEvents and save all go through the override.
+      expect((await app.mapper.toStoredEvent(world.collectEvents()[1] as SomethingHappened)).topic).toBe(
+        'WORLD.SOMETHINGHAPPENED',
+      );
+      world.makeItSo('trucks');
+      expect((await app.mapper.toStoredEvents(world.collectEvents())).map((s) => s.topic)).toEqual([
+        'WORLD.SOMETHINGHAPPENED',
+      ]);
+      const recordings = await app.save(World.create());
+      expect(recordings.map((r) => r.notification.topic)).toEqual(['WORLD.CREATED']);
+      expect((await app.recorder.selectNotifications(1, 10)).map((n) => n.topic)).toEqual(['WORLD.CREATED']);
+    }
   });
 });
