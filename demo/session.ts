@@ -97,10 +97,7 @@ export class Session {
     this.#origin = origin;
     this.#listen();
     window.addEventListener('storage', (event) => {
-      if (event.key !== SETTINGS_KEY) return;
-      this.#follow().catch((error: unknown) => {
-        this.#emit({ kind: 'problem', error, doing: 'Opening the store another tab moved to' });
-      });
+      if (event.key === SETTINGS_KEY) this.#follow();
     });
   }
 
@@ -158,9 +155,7 @@ export class Session {
         // again, empty. This tab follows the move, then draws again (the storage event asks
         // for that too, but a tab that was still opening its store when it came missed it).
         if (this.#movedAway()) {
-          this.#follow().catch((error: unknown) => {
-            this.#emit({ kind: 'problem', error, doing: 'Opening the store another tab moved to' });
-          });
+          this.#follow();
           return;
         }
         const app = this.#app;
@@ -409,9 +404,14 @@ export class Session {
     if (old !== app) await old.close();
   }
 
-  /** Opens the store another tab moved to (memory tabs stay where they are). */
-  #follow(): Promise<void> {
-    return this.#inTurn(false, () => this.#followSettings());
+  /**
+   * Opens the store another tab moved to, in turn (memory tabs stay where they are); a failure
+   * is shown as a problem.
+   */
+  #follow(): void {
+    this.#inTurn(false, () => this.#followSettings()).catch((error: unknown) => {
+      this.#emit({ kind: 'problem', error, doing: 'Opening the store another tab moved to' });
+    });
   }
 
   async #followSettings(): Promise<void> {
