@@ -145,12 +145,21 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
    * event's payload (which is encoded only when it is saved, and again when it is replayed).
    *
    * @param aggregate - the new aggregate
+   * @throws TypeError when a payload field is named `id`, `version`, `createdOn` or
+   *   `modifiedOn`: copied, it would replace what the created event sets (the original's
+   *   initialiser refuses such an argument too)
    */
   override apply(aggregate: A): void {
     const target = aggregate as unknown as Record<string, unknown>;
     const source = this as unknown as Record<string, unknown>;
     for (const key in this) {
-      if (!CREATED_BASE_KEYS.has(key)) target[key] = copyData(source[key], 0);
+      if (CREATED_BASE_KEYS.has(key)) continue;
+      if (AGGREGATE_BASE_KEYS.has(key)) {
+        throw new TypeError(
+          `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which the aggregate keeps for itself (the base fields are id, version, createdOn and modifiedOn)`,
+        );
+      }
+      target[key] = copyData(source[key], 0);
     }
   }
 
@@ -180,6 +189,9 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
 }
 
 const CREATED_BASE_KEYS = new Set(['originatorId', 'originatorVersion', 'timestamp', 'originatorTopic']);
+
+/** The aggregate's own base fields, which a created event sets and its payload must not. */
+const AGGREGATE_BASE_KEYS = new Set(['id', 'version', 'createdOn', 'modifiedOn']);
 
 /** The deepest payload copied: as deep as the transcoder writes, and a cycle stops here. */
 const MAX_COPY_DEPTH = 500;

@@ -161,6 +161,26 @@ describe('the default apply of a created event', () => {
     expect(() => List.create(items as string[])).toThrow(TranscodingError);
   });
 
+  it('refuses a payload field named after a base field of the aggregate', () => {
+    class Named extends AggregateCreated<Tagged> {
+      static readonly topic = 'Tagged.Named';
+      declare readonly id: string;
+      declare readonly createdOn: Date;
+    }
+    class Tagged extends Aggregate {
+      static readonly topic = 'Tagged';
+      static readonly events = [Named];
+      static make(payload: { id: string; createdOn: Date }): Tagged {
+        return this.createAggregate(Named, payload, { id: 'the-id' });
+      }
+    }
+    // Copied onto the aggregate, `id` would replace the created event's originator id.
+    expect(() => Tagged.make({ id: 'other', createdOn: new Date(0) })).toThrow(
+      /Tagged\.Named: a created event's payload field cannot be named 'id'/,
+    );
+    expect(() => Tagged.make({ id: 'other', createdOn: new Date(0) })).toThrow(TypeError);
+  });
+
   it('copies the payload, so later events never change what the created event stores', async () => {
     const app = new Lists();
     const list = List.create(['a']);
