@@ -163,6 +163,19 @@ export function describeCompressor(): void {
       expect(error.message).toMatch(/bytes after the end of its zlib stream/);
     });
 
+    it('reads a deflated stream written twice as the stream, as Python does: its end is not known', () => {
+      const compressor = new ZlibCompressor();
+      const deflated = compressor.compress(HISTORY);
+      expect(deflated[1]).toBe(0x9c); // compressed (78 9c), not one stored block (78 01)
+      // The bytes after the stream end in its checksum, so the check cannot see them.
+      const twice = new Uint8Array([...deflated, ...deflated]);
+      expect(compressor.decompress(twice)).toEqual(HISTORY);
+      // After a single stored block the length is known: the same bytes are refused.
+      const stored = compressor.compress(utf8('dinosaurs'));
+      expect(stored[1]).toBe(0x01);
+      expect(() => compressor.decompress(new Uint8Array([...stored, ...stored]))).toThrow(CompressorError);
+    });
+
     it('refuses bad options at construction', () => {
       for (const options of [{ level: 10 }, { level: -1 }, { level: 1.5 }]) {
         expect(() => new ZlibCompressor(options as never)).toThrow(RangeError);
