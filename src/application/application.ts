@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { restorePendingEvents, type Aggregate, type AggregateClass } from '../domain/aggregate.js';
+import { Aggregate, restorePendingEvents, type AggregateClass } from '../domain/aggregate.js';
 import type { AggregateEvent } from '../domain/events.js';
 import { Snapshot } from '../domain/snapshot.js';
 import { Topics } from '../domain/topics.js';
-import { AutomaticSnapshotError, ConfigurationError, RecordConflictError } from '../errors.js';
+import { AutomaticSnapshotError, ConfigurationError, RecordConflictError, TopicError } from '../errors.js';
 import { memory } from '../memory/persistence.js';
 import type { Cipher, Compressor } from '../persistence/codecs.js';
 import { EventStore, type Recording } from '../persistence/event-store.js';
@@ -138,7 +138,7 @@ export class Application {
         );
       }
       // Intervals go by the exact class of a saved aggregate: any other would never fire.
-      if (!this.#isRegistered(aggregateClass)) {
+      if (!this.topics.hasAggregateClass(aggregateClass)) {
         throw new ConfigurationError(
           `application ${name}: a snapshot interval is given for ${aggregateClass.name || 'a class'}, which is not one of the application's aggregates (its static aggregates)`,
         );
@@ -153,14 +153,6 @@ export class Application {
       this.#snapshotRecorder === undefined ? undefined : new EventStore(this.mapper, this.#snapshotRecorder);
     this.repository = this.constructRepository();
     this.log = this.constructNotificationLog();
-  }
-
-  #isRegistered(aggregateClass: AggregateClass): boolean {
-    try {
-      return this.topics.aggregateClass(aggregateClass.topic) === aggregateClass;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -252,6 +244,9 @@ export class Application {
    * @throws {@link RecordConflictError} when another save took a version first; nothing of this
    *   save is written, and saving the same aggregates again would conflict again (get them
    *   again from the repository, and retry the command)
+   * @throws TypeError when an argument is not an aggregate, and {@link TopicError} when an
+   *   aggregate's class is not one of the application's: no events are collected, nothing is
+   *   written
    * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
    *   of this save is written
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
@@ -260,6 +255,8 @@ export class Application {
    *   committed (and this error is thrown instead of an {@link AutomaticSnapshotError})
    */
   async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
+    // Every argument is checked before events are collected from any of them.
+    for (let i = 0; i < aggregates.length; i++) this.#checkSaved(aggregates[i], i);
     const collected = aggregates.map((aggregate) => aggregate.collectEvents());
     const events = collected.length === 1 ? (collected[0] as AggregateEvent[]) : collected.flat();
     if (events.length === 0) return [];
@@ -285,6 +282,21 @@ export class Application {
       );
     }
     return recordings;
+  }
+
+  #checkSaved(aggregate: unknown, index: number): void {
+    if (!(aggregate instanceof Aggregate)) {
+      const what = aggregate === null ? 'null' : typeof aggregate;
+      throw new TypeError(
+        `application ${this.name}: save() takes aggregates, but argument ${String(index + 1)} is ${what}; nothing was saved`,
+      );
+    }
+    const aggregateClass = aggregate.constructor as AggregateClass;
+    if (!this.topics.hasAggregateClass(aggregateClass)) {
+      throw new TopicError(
+        `application ${this.name}: aggregate class ${aggregateClass.name || '(anonymous)'} is not one of its aggregates, so what is saved could not be read back: list it in the application's static aggregates, with a static topic of its own; nothing was saved`,
+      );
+    }
   }
 
   /**

@@ -67,6 +67,7 @@ export type EventPayload<E> = {
  * @param timestamp - when it happened
  * @param payload - the other fields
  * @returns the frozen event
+ * @throws {@link TranscodingError} when the payload has an own `__proto__` key
  */
 export function makeEvent<E extends DomainEvent>(
   eventClass: EventClass<E>,
@@ -80,6 +81,12 @@ export function makeEvent<E extends DomainEvent>(
   event.originatorVersion = originatorVersion;
   event.timestamp = timestamp;
   for (const key in payload) {
+    // Assigned, an own `__proto__` key (from JSON.parse) would replace the event's prototype.
+    if (key === '__proto__') {
+      throw new TranscodingError(
+        `${eventClass.topic}: an event's payload has a '__proto__' key, which would replace the event's prototype; it is neither written nor read`,
+      );
+    }
     event[key] = (payload as Record<string, unknown>)[key];
   }
   return Object.freeze(event) as unknown as E;
@@ -143,6 +150,8 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
    * Copies the payload fields onto the new aggregate: arrays, plain objects, maps, sets, dates
    * and bytes as copies, so later events that change the aggregate's state never change this
    * event's payload (which is encoded only when it is saved, and again when it is replayed).
+   * A field whose value is `undefined` is not copied: it is not stored either, so the
+   * aggregate's initial value stands, live as after a replay.
    *
    * @param aggregate - the new aggregate
    * @throws TypeError when a payload field is named `id`, `version`, `createdOn` or
@@ -159,7 +168,10 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
           `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which the aggregate keeps for itself (the base fields are id, version, createdOn and modifiedOn)`,
         );
       }
-      target[key] = copyData(source[key], 0);
+      const value = source[key];
+      // Left out of stored state (JSON has no undefined): replayed, the field keeps its
+      // initial value, so it does here too.
+      if (value !== undefined) target[key] = copyData(value, 0);
     }
   }
 

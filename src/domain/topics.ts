@@ -88,6 +88,17 @@ export class Topics {
   }
 
   /**
+   * Tells whether a class is the aggregate class registered for its topic: false for a class
+   * never registered, and for a subclass that inherited a registered class's topic.
+   *
+   * @param aggregateClass - the class
+   * @returns whether it is registered
+   */
+  hasAggregateClass(aggregateClass: AggregateClass): boolean {
+    return this.#aggregates.get(aggregateClass.topic) === aggregateClass;
+  }
+
+  /**
    * Returns the aggregate class registered for a topic.
    *
    * @param topic - an aggregate topic, as kept in created events and snapshots

@@ -4,6 +4,7 @@
  * @module
  */
 import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
+import { TranscodingError } from '../errors.js';
 import { markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
 import type { Cipher, Compressor } from './codecs.js';
@@ -95,6 +96,8 @@ export class Mapper {
    * @returns the domain event
    * @throws {@link TopicError} naming the topic when no class is registered for it
    * @throws {@link CipherError} or {@link CompressorError} when the state cannot be decoded
+   * @throws {@link TranscodingError} when the decoded state is not a JSON object with a
+   *   timestamp (stored by something other than a mapper)
    */
   async toDomainEvent(stored: StoredEvent): Promise<DomainEvent> {
     const state = this.#cipher === undefined ? stored.state : await this.#cipher.decrypt(stored.state);
@@ -140,8 +143,20 @@ export class Mapper {
   #deserialize(stored: StoredEvent, state: Uint8Array): DomainEvent {
     const eventClass = this.topics.eventClass(stored.topic);
     const bytes = this.#compressor === undefined ? state : this.#compressor.decompress(state);
-    const fields = this.transcoder.decode(bytes) as Record<string, unknown> & { timestamp: Date };
+    const decoded = this.transcoder.decode(bytes);
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+      throw malformedState(stored, 'is not a JSON object');
+    }
+    const fields = decoded as Record<string, unknown> & { timestamp: unknown };
     upcastState(eventClass, fields);
+    if (!(fields.timestamp instanceof Date)) throw malformedState(stored, 'has no timestamp');
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
   }
+}
+
+/** The error for decoded state that no mapper writes (it was stored by something else). */
+function malformedState(stored: StoredEvent, what: string): TranscodingError {
+  return new TranscodingError(
+    `mapper: the stored state of ${stored.topic} event ${stored.originatorId} v${String(stored.originatorVersion)} ${what}, so it makes no event (it was not written by a mapper)`,
+  );
 }

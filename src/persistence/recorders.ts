@@ -153,12 +153,33 @@ export function checkEventSelection(options: SelectEventsOptions): void {
   if (limit !== undefined) checkLimit(limit);
 }
 
+/** A UTF-16 surrogate without its pair (in `u` mode a well-formed pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** `String.prototype.isWellFormed` (ES2024), where the runtime has it. */
+type MaybeWellFormed = { isWellFormed?: () => boolean };
+
+/**
+ * Tells whether a string is well-formed Unicode (no lone surrogate), natively where the
+ * runtime can (Node 20, Chromium, workerd), else with a regular expression.
+ *
+ * @param text - the string
+ * @returns whether it has a UTF-8 form
+ */
+function isWellFormed(text: string): boolean {
+  const native = (text as MaybeWellFormed).isWellFormed;
+  return native === undefined ? !LONE_SURROGATE.test(text) : native.call(text);
+}
+
 /**
  * Checks the stored events of a batch the same way for every recorder, before anything is
  * written: a string originator id and topic, a safe-integer version, and bytes for the state.
+ * Ids and topics must be well-formed Unicode: a lone surrogate has no UTF-8 form, so a
+ * database that stores text as UTF-8 (D1) would give back another string.
  *
  * @param events - the batch
- * @throws {@link DataError} naming the first event that is not a stored event; nothing is written
+ * @throws {@link DataError} naming the first event that is not a stored event, or whose id or
+ *   topic holds a lone surrogate; nothing is written
  */
 export function checkStoredEvents(events: readonly StoredEvent[]): void {
   for (let i = 0; i < events.length; i++) {
@@ -171,6 +192,11 @@ export function checkStoredEvents(events: readonly StoredEvent[]): void {
     ) {
       throw new DataError(
         `recorder: event ${String(i)} of the batch is not a stored event (a string originatorId and topic, a safe-integer originatorVersion and Uint8Array state); nothing was written`,
+      );
+    }
+    if (!isWellFormed(e.originatorId) || !isWellFormed(e.topic)) {
+      throw new DataError(
+        `recorder: event ${String(i)} of the batch has an originatorId or topic with a lone UTF-16 surrogate, which has no UTF-8 form; nothing was written`,
       );
     }
   }

@@ -9,9 +9,10 @@ import {
   type ApplicationConfig,
   LocalNotificationLog,
   TranscodingError,
+  makeEvent,
   memory,
 } from '../../src/index.js';
-import { World, Worlds } from '../../examples/world.js';
+import { SomethingHappened, World, Worlds } from '../../examples/world.js';
 
 async function threeWorlds(): Promise<Worlds> {
   const app = new Worlds();
@@ -103,6 +104,39 @@ describe('bad input', () => {
     const [notification] = await app.log.select(1, 1);
     if (notification === undefined) throw new Error('test: no notification');
     await expect(app.mapper.toDomainEvent(notification)).rejects.toThrow(/'__proto__' key/);
+  });
+
+  it('refuses a __proto__ key at the top of a payload when the event is made', () => {
+    const world = World.create();
+    // Assigned to the event, the key would replace its prototype (and so its apply).
+    const payload = JSON.parse('{"what":"x","__proto__":{}}') as { what: string };
+    expect(() => makeEvent(SomethingHappened, world.id, 2, new Date(), payload)).toThrow(TranscodingError);
+    expect(() => makeEvent(SomethingHappened, world.id, 2, new Date(), payload)).toThrow(
+      /World\.SomethingHappened: an event's payload has a '__proto__' key/,
+    );
+  });
+
+  it('refuses stored state that is not a JSON object with a timestamp, naming the event', async () => {
+    const app = new Worlds();
+    const texts = ['null', '[1,2]', '7', '"text"', '{"what":"no timestamp"}', '{"timestamp":"2026-11-27"}'];
+    await app.recorder.insertEvents(
+      texts.map((text, i) => ({
+        originatorId: 'x',
+        originatorVersion: i + 1,
+        topic: 'World.SomethingHappened',
+        state: new TextEncoder().encode(text),
+      })),
+    );
+    for (const notification of await app.log.select(1, texts.length)) {
+      const error = await app.mapper.toDomainEvent(notification).catch((e: unknown) => e);
+      expect(error, notification.originatorVersion.toString()).toBeInstanceOf(TranscodingError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `World\\.SomethingHappened event x v${String(notification.originatorVersion)} (is not a JSON object|has no timestamp)`,
+        ),
+      );
+    }
+    await expect(app.repository.get('x')).rejects.toThrow(TranscodingError);
   });
 
   it('needs an application name, from the class or the config', () => {

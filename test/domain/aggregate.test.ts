@@ -181,6 +181,32 @@ describe('the default apply of a created event', () => {
     expect(() => Tagged.make({ id: 'other', createdOn: new Date(0) })).toThrow(TypeError);
   });
 
+  it('leaves a field given as undefined at its initial value, live as after a replay', async () => {
+    class Chosen extends AggregateCreated<Picker> {
+      static readonly topic = 'Picker.Chosen';
+      declare readonly choice: string | undefined;
+    }
+    class Picker extends Aggregate {
+      static readonly topic = 'Picker';
+      static readonly events = [Chosen];
+      choice: string | undefined = 'default';
+      static create(choice: string | undefined): Picker {
+        return this.createAggregate(Chosen, { choice });
+      }
+    }
+    class Pickers extends Application {
+      static override readonly applicationName = 'Pickers';
+      static override readonly aggregates = [Picker];
+    }
+    const app = new Pickers();
+    const picker = Picker.create(undefined);
+    // JSON has no undefined: the field is not stored, so a replay keeps the initial value.
+    expect(picker.choice).toBe('default');
+    await app.save(picker);
+    expect((await app.repository.get<Picker>(picker.id)).choice).toBe('default');
+    expect(Picker.create('mine').choice).toBe('mine');
+  });
+
   it('copies the payload, so later events never change what the created event stores', async () => {
     const app = new Lists();
     const list = List.create(['a']);
@@ -241,7 +267,83 @@ describe('Topics', () => {
       static override readonly applicationName = 'Strangers';
     }
     const app = new Strangers();
-    await expect(app.save(World.create())).rejects.toThrow(/WorldCreated is not registered/);
+    // The aggregate's class is not listed, so its events are not either.
+    const world = World.create();
+    await expect(app.save(world)).rejects.toThrow(TopicError);
+    await expect(app.save(world)).rejects.toThrow(/aggregate class World is not one of its aggregates/);
+    // An event class its (listed) aggregate does not list.
+    class Unlisted extends AggregateEvent<Restless> {
+      static readonly topic = 'Restless.Unlisted';
+    }
+    class Started extends AggregateCreated<Restless> {
+      static readonly topic = 'Restless.Started';
+    }
+    class Restless extends Aggregate {
+      static readonly topic = 'Restless';
+      static readonly events = [Started];
+      static create(): Restless {
+        return this.createAggregate(Started, {});
+      }
+      wander(): void {
+        this.triggerEvent(Unlisted, {});
+      }
+    }
+    class Wanderers extends Application {
+      static override readonly applicationName = 'Wanderers';
+      static override readonly aggregates = [Restless];
+    }
+    const wanderers = new Wanderers();
+    const restless = Restless.create();
+    restless.wander();
+    await expect(wanderers.save(restless)).rejects.toThrow(/Unlisted is not registered/);
+    expect(restless.collectEvents()).toHaveLength(2);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+    expect(await wanderers.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('refuses to save an aggregate of a subclass it does not list, though its events are listed', async () => {
+    class PlanetCreated extends AggregateCreated<Planet> {
+      static readonly topic = 'Planet.Created';
+    }
+    class Planet extends Aggregate {
+      static readonly topic: string = 'Planet';
+      static readonly events = [PlanetCreated];
+      static create(): Planet {
+        return this.createAggregate(PlanetCreated, {});
+      }
+    }
+    class BigPlanet extends Planet {
+      static override readonly topic: string = 'BigPlanet';
+    }
+    // No topic of its own: it would be read back as a Planet.
+    class SamePlanet extends Planet {}
+    class Planets extends Application {
+      static override readonly applicationName = 'Planets';
+      static override readonly aggregates = [Planet];
+    }
+    const app = new Planets();
+    await app.save(Planet.create());
+    for (const world of [BigPlanet.create(), SamePlanet.create()]) {
+      const error = await app.save(world).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TopicError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`aggregate class ${world.constructor.name} is not one of its aggregates`),
+      );
+      // Its event is still pending; nothing was written.
+      expect(world.collectEvents()).toHaveLength(1);
+    }
+    expect(await app.recorder.maxNotificationId()).toBe(1);
+  });
+
+  it('refuses a save with an argument that is not an aggregate, before collecting from any', async () => {
+    const app = new Worlds();
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    const error = await app.save(world, undefined as unknown as World).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/argument 2 is undefined; nothing was saved/);
+    // The first argument's events were not collected, so they are still there to save.
+    expect(world.collectEvents()).toHaveLength(2);
     expect(await app.recorder.maxNotificationId()).toBe(0);
   });
 

@@ -208,6 +208,25 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await recorder.maxNotificationId()).toBe(0);
     });
 
+    it('refuses an id or topic with a lone surrogate, and keeps any well-formed string', async () => {
+      const recorder = await applicationRecorder();
+      const a = newId();
+      // A lone surrogate has no UTF-8 form: a database storing UTF-8 would give back U+FFFD.
+      for (const event of [stored(`${a}\ud800`, 1), { ...stored(a, 2), topic: 'World.\udc00' }]) {
+        const error = await recorder.insertEvents([stored(a, 1), event]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DataError);
+        expect((error as Error).message).toMatch(/lone UTF-16 surrogate/);
+      }
+      expect(await recorder.maxNotificationId()).toBe(0);
+      // Astral characters (surrogate pairs), NUL and other text are kept exactly.
+      const odd = `${a} \u{1F995} \u0000 é`;
+      await recorder.insertEvents([{ ...stored(odd, 1), topic: 'World.\u{1F995}' }]);
+      const [notification] = await recorder.selectNotifications(1, 1);
+      expect(notification?.originatorId).toBe(odd);
+      expect(notification?.topic).toBe('World.\u{1F995}');
+      expect((await recorder.selectEvents(odd)).map((e) => e.topic)).toEqual(['World.\u{1F995}']);
+    });
+
     it('keeps originators apart', async () => {
       const recorder = await applicationRecorder();
       const [a, b] = [newId(), newId()];
