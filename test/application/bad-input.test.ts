@@ -127,7 +127,9 @@ describe('bad input', () => {
         state: new TextEncoder().encode(text),
       })),
     );
-    for (const notification of await app.log.select(1, texts.length)) {
+    const notifications = await app.log.select(1, texts.length);
+    expect(notifications).toHaveLength(texts.length);
+    for (const notification of notifications) {
       const error = await app.mapper.toDomainEvent(notification).catch((e: unknown) => e);
       expect(error, notification.originatorVersion.toString()).toBeInstanceOf(TranscodingError);
       expect((error as Error).message).toMatch(

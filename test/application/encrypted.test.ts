@@ -195,14 +195,19 @@ describe('one codec alone', () => {
     for (const app of [compressed, encrypted]) await worldWithHistory(app);
 
     // Only compressed: each state is a zlib stream of the JSON.
-    for (const n of (await compressed.log.section('1,10')).items) {
+    const [compressedItems, encryptedItems] = [
+      (await compressed.log.section('1,10')).items,
+      (await encrypted.log.section('1,10')).items,
+    ];
+    expect([compressedItems.length, encryptedItems.length]).toEqual([4, 4]);
+    for (const n of compressedItems) {
       expect(n.state[0]).toBe(0x78);
       expect(JSON.parse(decoder.decode(new ZlibCompressor().decompress(n.state)))).toHaveProperty(
         'timestamp',
       );
     }
     // Only encrypted: each state decrypts straight to the JSON.
-    for (const n of (await encrypted.log.section('1,10')).items) {
+    for (const n of encryptedItems) {
       expect(holds(n.state, 'timestamp')).toBe(false);
       const json = decoder.decode(await new AesGcmCipher(key).decrypt(n.state));
       expect(JSON.parse(json)).toHaveProperty('timestamp');
@@ -223,6 +228,10 @@ describe('the mapper’s event store path', () => {
     const mapped = plain.mapper.mapEvents(events);
     expect(Array.isArray(mapped)).toBe(true);
     expect(mapped).toEqual(await plain.mapper.toStoredEvents(events));
+    const [created, happened] = mapped as StoredEvent[];
+    expect([created?.topic, happened?.topic]).toEqual(['World.Created', 'World.SomethingHappened']);
+    expect([created?.originatorVersion, happened?.originatorVersion]).toEqual([1, 2]);
+    expect(JSON.parse(decoder.decode(happened?.state))).toMatchObject({ what: 'dinosaurs' });
 
     // With a cipher: a promise, and the states are encrypted (they hold no JSON).
     const promised = encrypted.mapper.mapEvents(events);

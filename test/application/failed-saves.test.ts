@@ -137,8 +137,10 @@ describe('automatic snapshots', () => {
 
   it('count a snapshot already stored at the version as taken', async () => {
     // As if another process took the same snapshot first: the second take conflicts.
+    let calls = 0;
     class TwiceWorlds extends Worlds {
       override async takeSnapshot(id: string, options?: { readonly version?: number }): Promise<void> {
+        calls++;
         await super.takeSnapshot(id, options);
         await super.takeSnapshot(id, options);
       }
@@ -147,6 +149,9 @@ describe('automatic snapshots', () => {
     const world = World.create();
     world.makeItSo('a');
     expect(await app.save(world)).toHaveLength(2);
+    // The automatic snapshot went through the override, and its second take conflicted.
+    expect(calls).toBe(1);
+    expect(((await app.snapshots?.get(world.id)) ?? []).map((s) => s.originatorVersion)).toEqual([2]);
     // Asked for by hand, the same conflict is the caller's to see.
     await expect(app.takeSnapshot(world.id)).rejects.toThrow(RecordConflictError);
   });

@@ -100,6 +100,15 @@ const extras = () => ({
   nested: { dates: [new CalendarDate(2020, 2, 29)] },
 });
 
+/** Seeded numbers in [0, 1), so a failure can be reproduced (a 32-bit LCG's high bits). */
+function uniform(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return (state >>> 8) / 2 ** 24;
+  };
+}
+
 describe('custom transcodings (the seed example)', () => {
   it('round-trips a custom value type and the default types through the application', async () => {
     const app = new MyApplication({ snapshotting: true });
@@ -110,13 +119,13 @@ describe('custom transcodings (the seed example)', () => {
     const copy = await app.repository.get<Diary>(diary.id);
     expect(copy.entries[0]).toBeInstanceOf(CalendarDate);
     expect(copy.entries[0]?.toIsoString()).toBe('2026-11-27');
-    expect(copy.extras[0]).toEqual(extras());
+    expect(copy.extras[0]).toStrictEqual(extras());
 
     // Snapshots transcode the aggregate's state the same way.
     await app.takeSnapshot(diary.id);
     const fromSnapshot = await app.repository.get<Diary>(diary.id);
     expect(fromSnapshot.entries[0]).toBeInstanceOf(CalendarDate);
-    expect(fromSnapshot.extras[0]).toEqual(extras());
+    expect(fromSnapshot.extras[0]).toStrictEqual(extras());
   });
 
   it('writes the original wire format: compact JSON with _type_ and _data_', async () => {
@@ -191,11 +200,12 @@ describe('custom transcodings (the seed example)', () => {
       253_402_300_799_999,
       Date.UTC(2024, 1, 29, 12),
     ];
-    for (let i = 0; i < 2_000; i++) times.push(Math.round((Math.random() - 0.3) * 4e12));
+    const random = uniform(11);
+    for (let i = 0; i < 2_000; i++) times.push(Math.round((random() - 0.3) * 4e12));
     for (const time of times) {
       const date = new Date(time);
-      expect(dates.encode(date)).toBe(expected(date));
-      expect(dates.decode(dates.encode(date)).getTime()).toBe(time);
+      expect(dates.encode(date), String(time)).toBe(expected(date));
+      expect(dates.decode(dates.encode(date)).getTime(), String(time)).toBe(time);
     }
   });
 
@@ -220,9 +230,10 @@ describe('custom transcodings (the seed example)', () => {
     expect(dates.decode('2026-11-27T18:44:01+0530').toISOString()).toBe('2026-11-27T13:14:01.000Z');
     expect(dates.decode('2026-11-27T18:14:01+05').toISOString()).toBe('2026-11-27T13:14:01.000Z');
     // Any valid date with an offset reads as the Date constructor reads it.
+    const random = uniform(13);
     for (let i = 0; i < 500; i++) {
-      const time = Math.round((Math.random() - 0.5) * 1e13);
-      const minutes = Math.round((Math.random() - 0.5) * 1_500);
+      const time = Math.round((random() - 0.5) * 1e13);
+      const minutes = Math.round((random() - 0.5) * 1_500);
       const sign = minutes < 0 ? '-' : '+';
       const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0');
       const mm = String(Math.abs(minutes) % 60).padStart(2, '0');

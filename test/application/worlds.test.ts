@@ -11,9 +11,7 @@ describe('Worlds (the seed basic example)', () => {
     const app = new Worlds();
     const worldId = await worldWithHistory(app);
     const history = await app.getWorldHistory(worldId);
-    expect(history[0]).toBe('dinosaurs');
-    expect(history[1]).toBe('trucks');
-    expect(history[2]).toBe('internet');
+    expect(history).toEqual(['dinosaurs', 'trucks', 'internet']);
   });
 
   it('gets the aggregate at each version, and the last for a version beyond it', async () => {

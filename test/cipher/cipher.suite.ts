@@ -16,7 +16,7 @@ import { ZlibCompressor } from '../../src/compressor/index.js';
 import { CipherError, EventSourcingError, fromBase64, toBase64 } from '../../src/index.js';
 import { describeCompressor } from './compressor.cases.js';
 import { errorTexts, failureOf, firstDifference, flipBit, hex, noise, utf8 } from './support.js';
-import { aesVectors, mappedVectors } from './vectors.js';
+import { aesVectors, mappedVectors, zlibVectors } from './vectors.js';
 
 /** What a runtime can do, where runtimes differ. */
 export interface CodecSuiteOptions {
@@ -65,6 +65,12 @@ export function describeCodecs(runtime: string, options: CodecSuiteOptions): voi
   ];
 
   describe(`codecs in ${runtime}`, () => {
+    it('loads every vector of the original (so no loop over them can pass by running zero times)', () => {
+      const byKeyLength = (n: number): number => aesVectors.filter((v) => v.keyLength === n).length;
+      expect([byKeyLength(16), byKeyLength(24), byKeyLength(32)]).toEqual([7, 7, 7]);
+      expect(zlibVectors).toHaveLength(35);
+      expect(mappedVectors).toHaveLength(2);
+    });
     for (const c of ciphers) describeCipher(c);
     describeInterop(ciphers);
     describeCompressor();

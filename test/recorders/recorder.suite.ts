@@ -352,12 +352,19 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
           recorder.insertEvents([stored(id, 1, 'topic1', `{"writer":${String(i)}}`)]),
         ),
       );
+      const won = outcomes.findIndex((o) => o.status === 'fulfilled');
       expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(1);
       const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       expect(rejected.length).toBe(4);
       for (const r of rejected) expect(r.reason).toBeInstanceOf(RecordConflictError);
+      // What is stored is the winner's event, under the id its insert returned.
+      const [event] = await recorder.selectEvents(id);
+      expect(new TextDecoder().decode(event?.state)).toBe(`{"writer":${String(won)}}`);
+      const winner = outcomes[won] as PromiseFulfilledResult<readonly number[]>;
+      const [notification] = await recorder.selectNotifications(1, 10);
+      expect(notification?.id).toBe(winner.value[0]);
+      expect(await recorder.maxNotificationId()).toBe(winner.value[0]);
       expect((await recorder.selectEvents(id)).length).toBe(1);
-      expect(await recorder.maxNotificationId()).toBe((await recorder.selectNotifications(1, 10))[0]?.id);
     });
 
     it('keeps two application names apart in one store', async () => {
