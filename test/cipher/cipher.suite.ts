@@ -93,7 +93,9 @@ function describeCipher(c: CipherCase): void {
           const encrypted = await cipher.encrypt(plaintext);
           expect(encrypted.length).toBe(28 + plaintext.length);
           // Check the ciphertext does not hold the plaintext, then that it decrypts back.
-          if (plaintext.length >= 16) expect(hex(encrypted)).not.toContain(hex(plaintext.subarray(0, 16)));
+          const holdsPlaintext =
+            plaintext.length >= 16 && hex(encrypted).includes(hex(plaintext.subarray(0, 16)));
+          expect(holdsPlaintext).toBe(false);
           expect(firstDifference(await cipher.decrypt(encrypted), plaintext)).toBe(-1);
         }
       }
@@ -211,7 +213,8 @@ function describeCipher(c: CipherCase): void {
         expect(thrown, String(key)).toBeInstanceOf(type);
         const message = (thrown as Error).message;
         expect(message).toMatch(/^cipher: .*16, 24 or 32|^cipher: .*base64/);
-        if (typeof key === 'string' && key !== '') expect(message).not.toContain(key);
+        // The message never repeats the key it refuses.
+        expect(typeof key === 'string' && key !== '' && message.includes(key)).toBe(false);
       }
     });
 

@@ -49,7 +49,7 @@ describe('d1 recorder', () => {
       events.map((e) => `${e.originatorId}:${String(e.originatorVersion)}`),
     );
     // The same 1,000 events again conflict on the last one only: still nothing is written.
-    const again = [...Array.from({ length: 999 }, (_, v) => stored(newId(), v + 1)), events[999]!];
+    const again = [...Array.from({ length: 999 }, (_, v) => stored(newId(), v + 1)), ...events.slice(999)];
     await expect(recorder.insertEvents(again)).rejects.toBeInstanceOf(RecordConflictError);
     expect(await recorder.maxNotificationId()).toBe(1000);
   });

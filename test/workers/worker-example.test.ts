@@ -43,7 +43,7 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
 }
 
 async function json<T>(response: Response): Promise<T> {
-  return (await response.json()) as T;
+  return response.json<T>();
 }
 
 /** Creates a world through the Worker and makes each of `whats` happen in it; returns its id. */
