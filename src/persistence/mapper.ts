@@ -4,9 +4,9 @@
  * @module
  */
 import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
-import { TranscodingError } from '../errors.js';
 import { markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
+import { TranscodingError } from '../errors.js';
 import type { Cipher, Compressor } from './codecs.js';
 import type { StoredEvent } from './records.js';
 import type { Transcoder } from './transcoder.js';
@@ -147,7 +147,7 @@ export class Mapper {
     if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
       throw malformedState(stored, 'is not a JSON object');
     }
-    const fields = decoded as Record<string, unknown> & { timestamp: unknown };
+    const fields = decoded as Record<string, unknown>;
     upcastState(eventClass, fields);
     if (!(fields.timestamp instanceof Date)) throw malformedState(stored, 'has no timestamp');
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);

@@ -100,6 +100,26 @@ async function storedStates(app: Application): Promise<Record<string, unknown>[]
   return items.map((n) => JSON.parse(new TextDecoder().decode(n.state)) as Record<string, unknown>);
 }
 
+/**
+ * Release 2 of the Place application over a store, whose created event's one upcast (from
+ * version 1) is the given function: the way to try an upcast that misbehaves.
+ */
+function placesUpcastingWith(upcast: Upcast, store: Persistence): Application {
+  class Created extends AggregateCreated<Place3> {
+    static readonly topic = 'Place.Created';
+    static readonly upcasts = [upcast];
+  }
+  class Place extends Aggregate {
+    static readonly topic = 'Place';
+    static readonly events = [Created, Renamed3];
+  }
+  class Places extends Application {
+    static override readonly applicationName = 'Places';
+    static override readonly aggregates = [Place];
+  }
+  return new Places({ persistence: store });
+}
+
 describe('upcasts', () => {
   it('bring events stored by an older version of a class up to the current one', async () => {
     const store: Persistence = memory();
@@ -189,23 +209,10 @@ describe('upcasts', () => {
     const place = Place1.create('Evora');
     await before.save(place);
     const failure = new Error('no such field');
-    class BrokenCreated extends AggregateCreated<Place3> {
-      static readonly topic = 'Place.Created';
-      static readonly upcasts: readonly Upcast[] = [
-        () => {
-          throw failure;
-        },
-      ];
-    }
-    class BrokenPlace extends Aggregate {
-      static readonly topic = 'Place';
-      static readonly events = [BrokenCreated, Renamed3];
-    }
-    class BrokenPlaces extends Application {
-      static override readonly applicationName = 'Places';
-      static override readonly aggregates = [BrokenPlace];
-    }
-    const error = await new BrokenPlaces({ persistence: store }).repository.get(place.id).then(
+    const broken = placesUpcastingWith(() => {
+      throw failure;
+    }, store);
+    const error = await broken.repository.get(place.id).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -218,22 +225,12 @@ describe('upcasts', () => {
     const store = memory();
     const place = Place1.create('Tavira');
     await new Places1({ persistence: store }).save(place);
-    class ReturningCreated extends AggregateCreated<Place3> {
-      static readonly topic = 'Place.Created';
-      // Typed out of the compiler's sight, as JavaScript callers can.
-      static readonly upcasts = [
-        ((state: Record<string, unknown>) => ({ ...state, title: 'x' })) as unknown as Upcast,
-      ];
-    }
-    class ReturningPlace extends Aggregate {
-      static readonly topic = 'Place';
-      static readonly events = [ReturningCreated, Renamed3];
-    }
-    class ReturningPlaces extends Application {
-      static override readonly applicationName = 'Places';
-      static override readonly aggregates = [ReturningPlace];
-    }
-    await expect(new ReturningPlaces({ persistence: store }).repository.get(place.id)).rejects.toThrow(
+    // Typed out of the compiler's sight, as JavaScript callers can.
+    const returning = placesUpcastingWith(
+      ((state: Record<string, unknown>) => ({ ...state, title: 'x' })) as unknown as Upcast,
+      store,
+    );
+    await expect(returning.repository.get(place.id)).rejects.toThrow(
       /upcast from class version 1 to 2 returned a value; an upcast changes the state it is given, in place/,
     );
   });
