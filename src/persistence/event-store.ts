@@ -5,7 +5,7 @@
  */
 import type { DomainEvent } from '../domain/events.js';
 import type { Mapper } from './mapper.js';
-import { Notification } from './records.js';
+import { Notification, type StoredEvent } from './records.js';
 import type { AggregateRecorder, SelectEventsOptions } from './recorders.js';
 
 /** A saved domain event with the notification that records it in the log. */
@@ -39,31 +39,37 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
    *
    * @param events - the events
    * @returns a recording per event, or none when the recorder keeps no notification log
-   * @throws {@link RecordConflictError} when any event's originator version is taken; nothing
-   *   is written
+   * @throws {@link RecordConflictError} (as a rejection, as every error here) when any event's
+   *   originator version is taken; nothing is written
    */
-  async put(events: readonly E[]): Promise<Recording<E>[]> {
-    if (events.length === 0) return [];
-    const mapped = this.mapper.mapEvents(events);
-    // Without a cipher the stored events are ready: no await before the recorder's.
-    const stored = Array.isArray(mapped) ? mapped : await mapped;
-    const ids = await this.recorder.insertEvents(stored);
-    if (ids.length !== stored.length) return [];
-    const recordings = new Array<Recording<E>>(stored.length);
-    for (let i = 0; i < stored.length; i++) {
-      const s = stored[i] as (typeof stored)[number];
-      recordings[i] = {
-        domainEvent: events[i] as E,
-        notification: new Notification(
-          ids[i] as number,
-          s.originatorId,
-          s.originatorVersion,
-          s.topic,
-          s.state,
-        ),
-      };
+  put(events: readonly E[]): Promise<Recording<E>[]> {
+    // A chain of promises rather than an async function: one promise fewer per save. Every
+    // error, thrown here or by the recorder, is a rejection.
+    try {
+      if (events.length === 0) return Promise.resolve([]);
+      const mapped = this.mapper.mapEvents(events);
+      // Without a cipher the stored events are ready: the recorder is called at once.
+      if (Array.isArray(mapped)) return this.#insert(events, mapped);
+      return mapped.then((stored) => this.#insert(events, stored));
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as thrown
+      return Promise.reject(error);
     }
-    return recordings;
+  }
+
+  /** Inserts the stored events of `events`, and makes their recordings from the ids given. */
+  #insert(events: readonly E[], stored: readonly StoredEvent[]): Promise<Recording<E>[]> {
+    return Promise.resolve(this.recorder.insertEvents(stored)).then((ids) => {
+      if (ids.length !== stored.length) return [];
+      const recordings = new Array<Recording<E>>(stored.length);
+      for (let i = 0; i < stored.length; i++) {
+        const s = stored[i] as StoredEvent;
+        const id = ids[i] as number;
+        const notification = new Notification(id, s.originatorId, s.originatorVersion, s.topic, s.state);
+        recordings[i] = { domainEvent: events[i] as E, notification };
+      }
+      return recordings;
+    });
   }
 
   /**

@@ -42,6 +42,14 @@ export interface Transcoding<T = unknown, D = unknown> {
 
 type AnyTranscoding = Transcoding;
 
+/** A registered transcoding, the JSON that starts its objects, and the last text it wrote. */
+interface Registered {
+  readonly transcoding: AnyTranscoding;
+  readonly prefix: string;
+  lastData: string | undefined;
+  lastJson: string;
+}
+
 /** Characters a JSON string cannot hold as they are: quote, backslash, controls, surrogates. */
 // eslint-disable-next-line no-control-regex -- the control characters are what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -53,6 +61,9 @@ function quote(text: string): string {
 
 /** The most top-level keys a transcoder keeps written as JSON. */
 const MAX_KEYS = 256;
+
+/** The longest text of a custom value whose JSON a transcoder keeps for the next value. */
+const MAX_KEPT_TEXT = 64;
 
 /** The key whose assignment replaces an object's prototype: never written, never read. */
 const PROTO_KEY = '__proto__';
@@ -93,9 +104,7 @@ export interface Transcoder {
  * value again. A value of an unregistered type is a {@link TranscodingError} naming the type.
  */
 export class JsonTranscoder implements Transcoder {
-  readonly #byType = new Map<unknown, AnyTranscoding>();
-  /** The JSON that starts each registered type's `_type_`/`_data_` object, by type. */
-  readonly #prefixes = new Map<unknown, string>();
+  readonly #byType = new Map<unknown, Registered>();
   /**
    * Top-level keys already written as JSON: the field names of event classes, which repeat.
    * Keys inside values are data (the keys of a map kept as an object) and are not kept.
@@ -107,8 +116,12 @@ export class JsonTranscoder implements Transcoder {
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
     const t = transcoding as unknown as AnyTranscoding;
-    this.#byType.set(t.type, t);
-    this.#prefixes.set(t.type, `{"_type_":${quote(t.name)},"_data_":`);
+    this.#byType.set(t.type, {
+      transcoding: t,
+      prefix: `{"_type_":${quote(t.name)},"_data_":`,
+      lastData: undefined,
+      lastJson: '',
+    });
     this.#byName.set(t.name, t);
   }
 
@@ -213,8 +226,8 @@ export class JsonTranscoder implements Transcoder {
   }
 
   #writeCustom(value: unknown, type: unknown, depth: number): string {
-    const transcoding = this.#byType.get(type);
-    if (transcoding === undefined) {
+    const registered = this.#byType.get(type);
+    if (registered === undefined) {
       if (type === Object) {
         // Made by Object.create(prototype): its inherited fields would not be written.
         throw new TranscodingError(
@@ -226,14 +239,24 @@ export class JsonTranscoder implements Transcoder {
         `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,
       );
     }
+    const { transcoding } = registered;
     const data = transcoding.encode(value);
+    if (typeof data === 'string' && data.length <= MAX_KEPT_TEXT) {
+      // The JSON of the last short text is kept: values saved together often share it (the
+      // date of events saved in the same millisecond).
+      if (data !== registered.lastData) {
+        registered.lastJson = `${registered.prefix}${quote(data)}}`;
+        registered.lastData = data;
+      }
+      return registered.lastJson;
+    }
     if (data === undefined) {
       throw new TranscodingError(
         `transcoder: transcoding '${transcoding.name}' gave undefined, which JSON cannot hold; return null instead`,
       );
     }
     // The `_type_`/`_data_` object is one level, its data the next.
-    return `${this.#prefixes.get(type) as string}${this.#write(data, depth + 1)}}`;
+    return `${registered.prefix}${this.#write(data, depth + 1)}}`;
   }
 
   #quoteKey(key: string): string {

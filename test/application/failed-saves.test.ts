@@ -11,9 +11,11 @@ import {
   AutomaticSnapshotError,
   CipherError,
   ConfigurationError,
+  EventStore,
   OriginatorVersionError,
   RecordConflictError,
   TranscodingError,
+  type AggregateRecorder,
   type Cipher,
   type Recording,
 } from '../../src/index.js';
@@ -93,6 +95,28 @@ describe('a save that fails', () => {
     notebook.note('meanwhile');
     await expect(saving).rejects.toThrow(CipherError);
     expect(notebook.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2]);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('reaches a caller of the event store as a rejection, never as a throw', async () => {
+    // put() is a chain of promises, not an async function: an error of the mapper, or of a
+    // recorder that throws at once, must still come back as a rejected promise.
+    const app = new Notebooks();
+    const notebook = Notebook.create();
+    notebook.note(new Unregistered());
+    const events = notebook.collectEvents();
+    const mapping = app.events.put(events);
+    await expect(mapping).rejects.toThrow(TranscodingError);
+    const throwing: AggregateRecorder = {
+      insertEvents(): Promise<readonly number[]> {
+        throw new RecordConflictError('test: a recorder that throws at once');
+      },
+      selectEvents: (id, options) => app.recorder.selectEvents(id, options),
+      close: () => app.recorder.close(),
+    };
+    const broken = new EventStore(app.mapper, throwing);
+    const inserting = broken.put(events.slice(0, 1));
+    await expect(inserting).rejects.toThrow(RecordConflictError);
     expect(await app.recorder.maxNotificationId()).toBe(0);
   });
 

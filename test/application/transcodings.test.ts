@@ -200,6 +200,29 @@ describe('custom transcodings (the seed example)', () => {
       253_402_300_799_999,
       Date.UTC(2024, 1, 29, 12),
     ];
+    // The encoder keeps the text of the last millisecond and the part up to the seconds of the
+    // last second: the same millisecond again, the next ones, the next and the previous second,
+    // back to a millisecond written before, on both sides of the epoch.
+    const t = Date.UTC(2026, 10, 28, 0, 17, 32, 123);
+    times.push(
+      t,
+      t,
+      t + 1,
+      t,
+      t + 876,
+      t + 877,
+      t - 123,
+      t - 124,
+      t + 1,
+      -1000,
+      -1001,
+      -999,
+      -1,
+      -1,
+      0,
+      999,
+      1000,
+    );
     const random = uniform(11);
     for (let i = 0; i < 2_000; i++) times.push(Math.round((random() - 0.3) * 4e12));
     for (const time of times) {
@@ -214,6 +237,15 @@ describe('custom transcodings (the seed example)', () => {
     // Invalid dates and years outside 1 to 9999 are a TranscodingError, never a RangeError.
     for (const time of [Number.NaN, -62_135_596_800_001, 253_402_300_800_000, Date.UTC(-200, 0, 1)]) {
       expect(() => dates.encode(new Date(time)), String(time)).toThrow(TranscodingError);
+    }
+    // Also right after the last valid millisecond was written (its text is kept).
+    for (const [valid, invalid] of [
+      [253_402_300_799_999, 253_402_300_800_000],
+      [-62_135_596_800_000, -62_135_596_800_001],
+      [0, Number.NaN],
+    ] as const) {
+      expect(dates.encode(new Date(valid))).toBe(new Date(valid).toISOString().slice(0, -1) + '+00:00');
+      expect(() => dates.encode(new Date(invalid)), String(invalid)).toThrow(TranscodingError);
     }
     // A naive Python datetime is read as UTC, whatever the reader's time zone.
     expect(dates.decode('2026-11-27T13:14:01.123456').toISOString()).toBe('2026-11-27T13:14:01.123Z');
@@ -334,6 +366,39 @@ describe('custom transcodings (the seed example)', () => {
     expect(states.slice(1, 2_000).map((state) => (app.transcoder.decode(state) as { n: number }).n)).toEqual(
       Array.from({ length: 1_999 }, (_, i) => i + 1),
     );
+  });
+
+  it('writes each custom value from its own text, whatever the text of the value before', () => {
+    // A transcoding that writes text: the transcoder keeps the JSON of the last short text of
+    // each transcoding, which must never stand for another text, or for another transcoding's.
+    class Label {
+      constructor(readonly text: string) {}
+    }
+    class Tag {
+      constructor(readonly text: string) {}
+    }
+    const transcoder = new MyApplication().transcoder;
+    for (const [type, name] of [
+      [Label, 'label'],
+      [Tag, 'tag'],
+    ] as const) {
+      transcoder.register<Label | Tag, string>({
+        type,
+        name,
+        encode: (value) => value.text,
+        decode: (text) => new type(text),
+      });
+    }
+    const long = 'x'.repeat(65);
+    const texts = ['', '', 'a', 'a', '', 'é"\\\n', 'é"\\\n', long, long, `${long}y`, 'a', 'b'];
+    const values = texts.flatMap((text) => [new Label(text), new Tag(text)]);
+    const json = values.map((value) => new TextDecoder().decode(transcoder.encode({ value })));
+    expect(json).toEqual(
+      values.map((value) =>
+        JSON.stringify({ value: { _type_: value instanceof Label ? 'label' : 'tag', _data_: value.text } }),
+      ),
+    );
+    expect(values.map((value) => transcoder.decode(transcoder.encode(value)))).toStrictEqual(values);
   });
 
   it('writes what JSON.stringify writes for the transcoded value, for any nesting of JSON values', () => {
