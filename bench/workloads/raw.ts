@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { v4 as uuid4 } from 'uuid';
+import { newId } from '../../src/domain/ids.js';
 import type { Timed, Workload } from '../harness.js';
 import { WHAT } from './worlds.js';
 
@@ -34,7 +34,7 @@ function isoDate(date: Date): { _type_: string; _data_: string } {
 }
 
 /**
- * The bare loop of `a`: per event a uuid, a timestamp, the JSON of the created event's state,
+ * The bare loop of `a`: per event a uuid (the library's generator), a timestamp, the JSON of the created event's state,
  * UTF-8 encoding (then `encode`, when given), and an insert into a Map-and-array store.
  *
  * @param workload - the workload it is the bare loop of
@@ -56,7 +56,7 @@ export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
         operations: n,
         async run() {
           for (let i = 0; i < n; i++) {
-            const originatorId = uuid4();
+            const originatorId = newId();
             const json = JSON.stringify({ timestamp: isoDate(new Date()), originatorTopic: 'World' });
             let state: Uint8Array = encoder.encode(json);
             if (encode !== undefined) state = await encode(state);
@@ -77,16 +77,21 @@ function two(n: number): string {
 }
 
 /**
- * Writes dates as the library's transcoder does, as cheaply as it can be done: the date part
- * once per day, the time by hand.
+ * Writes dates as the library's transcoder does, as cheaply as it can be done: the text of
+ * the last millisecond kept for the next date, the date part made once per day, the time by
+ * hand.
  *
  * @returns a function from a date to its text
  */
 function isoWriter(): (d: Date) => string {
   let day = Number.NaN;
   let prefix = '';
+  let last = Number.NaN;
+  let text = '';
   return (d) => {
     let ms = d.getTime();
+    if (ms === last) return text;
+    last = ms;
     const today = Math.floor(ms / 86_400_000);
     if (today !== day) {
       day = today;
@@ -97,7 +102,8 @@ function isoWriter(): (d: Date) => string {
     const minutes = Math.floor(ms / 60_000) % 60;
     const seconds = Math.floor(ms / 1000) % 60;
     const millis = ms % 1000;
-    return `${prefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${String(millis)}+00:00`;
+    text = `${prefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${String(millis)}+00:00`;
+    return text;
   };
 }
 
@@ -106,7 +112,7 @@ function isoWriter(): (d: Date) => string {
  * objects, no promises and no argument checks. Per event a timestamp (written as the library
  * writes it, the date part once per day), the state's JSON as one string (the bytes the
  * library writes), UTF-8 encoding into a buffer of its own, and a Map-and-array insert; for
- * `a` also a uuid (flattened, as the library's), the check that it is new, and a new stream.
+ * `a` also a uuid (the library's generator), the check that it is new, and a new stream.
  *
  * @param workload - `a` (10,000 new Worlds) or `b` (10,000 events of one World)
  * @param python - the Python original's figure, to show what the floor is against it
@@ -125,7 +131,7 @@ export function tunedInserts(workload: 'a' | 'b', python: number): Workload {
       const encoder = new TextEncoder();
       const isoText = isoWriter();
       const n = 10_000;
-      const one = uuid4();
+      const one = newId();
       const stream: RawRecord[] = [];
       streams.set(one, stream);
       return {
@@ -134,8 +140,7 @@ export function tunedInserts(workload: 'a' | 'b', python: number): Workload {
           for (let i = 0; i < n; i++) {
             const timestamp = `{"timestamp":{"_type_":"datetime_iso","_data_":"${isoText(new Date())}"}`;
             if (workload === 'a') {
-              const originatorId = uuid4();
-              originatorId.charCodeAt(0);
+              const originatorId = newId();
               const state = encoder.encode(`${timestamp},"originatorTopic":"World"}`);
               const record: RawRecord = { originatorId, originatorVersion: 1, topic: 'World.Created', state };
               if (streams.has(originatorId)) throw new Error('bench: duplicate id');
@@ -181,7 +186,7 @@ export function rawDecode(
       const encoder = new TextEncoder();
       const records: RawRecord[] = [];
       for (let w = 0; w < 200; w++) {
-        const originatorId = uuid4();
+        const originatorId = newId();
         for (let version = 1; version <= 100; version++) {
           const fields = version === 1 ? { originatorTopic: 'World' } : { what: WHAT };
           let state: Uint8Array = encoder.encode(

@@ -162,8 +162,8 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
     const target = aggregate as unknown as Record<string, unknown>;
     const source = this as unknown as Record<string, unknown>;
     for (const key in this) {
-      if (CREATED_BASE_KEYS.has(key)) continue;
-      if (AGGREGATE_BASE_KEYS.has(key)) {
+      if (isCreatedBaseKey(key)) continue;
+      if (isAggregateBaseKey(key)) {
         throw new TypeError(
           `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which the aggregate keeps for itself (the base fields are id, version, createdOn and modifiedOn)`,
         );
@@ -200,10 +200,17 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
   }
 }
 
-const CREATED_BASE_KEYS = new Set(['originatorId', 'originatorVersion', 'timestamp', 'originatorTopic']);
+/** Tells whether a key is one of a created event's own base fields. */
+function isCreatedBaseKey(key: string): boolean {
+  return (
+    key === 'originatorId' || key === 'originatorVersion' || key === 'timestamp' || key === 'originatorTopic'
+  );
+}
 
-/** The aggregate's own base fields, which a created event sets and its payload must not. */
-const AGGREGATE_BASE_KEYS = new Set(['id', 'version', 'createdOn', 'modifiedOn']);
+/** Tells whether a key is one of the aggregate's base fields, which a created event sets and its payload must not. */
+function isAggregateBaseKey(key: string): boolean {
+  return key === 'id' || key === 'version' || key === 'createdOn' || key === 'modifiedOn';
+}
 
 /** The deepest payload copied: as deep as the transcoder writes, and a cycle stops here. */
 const MAX_COPY_DEPTH = 500;
