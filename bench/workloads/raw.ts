@@ -34,8 +34,9 @@ function isoDate(date: Date): { _type_: string; _data_: string } {
 }
 
 /**
- * The bare loop of `a`: per event a uuid (the library's generator), a timestamp, the JSON of the created event's state,
- * UTF-8 encoding (then `encode`, when given), and an insert into a Map-and-array store.
+ * The bare loop of `a`: per event a uuid (the platform's `crypto.randomUUID`, as a bare loop
+ * would make it), a timestamp, the JSON of the created event's state, UTF-8 encoding (then
+ * `encode`, when given), and an insert into a Map-and-array store.
  *
  * @param workload - the workload it is the bare loop of
  * @param encode - codec work per event (compress, then encrypt), if any
@@ -56,7 +57,7 @@ export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
         operations: n,
         async run() {
           for (let i = 0; i < n; i++) {
-            const originatorId = newId();
+            const originatorId = crypto.randomUUID();
             const json = JSON.stringify({ timestamp: isoDate(new Date()), originatorTopic: 'World' });
             let state: Uint8Array = encoder.encode(json);
             if (encode !== undefined) state = await encode(state);
@@ -186,7 +187,7 @@ export function rawDecode(
       const encoder = new TextEncoder();
       const records: RawRecord[] = [];
       for (let w = 0; w < 200; w++) {
-        const originatorId = newId();
+        const originatorId = crypto.randomUUID();
         for (let version = 1; version <= 100; version++) {
           const fields = version === 1 ? { originatorTopic: 'World' } : { what: WHAT };
           let state: Uint8Array = encoder.encode(
