@@ -50,7 +50,7 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
       const mapped = this.mapper.mapEvents(events);
       // Without a cipher the stored events are ready: the recorder is called at once.
       if (Array.isArray(mapped)) return this.#insert(events, mapped);
-      return mapped.then((stored) => this.#insert(events, stored));
+      return Promise.resolve(mapped).then((stored) => this.#insert(events, stored));
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as thrown
       return Promise.reject(error);
