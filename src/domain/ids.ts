@@ -27,7 +27,9 @@ const HEX = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
  * this library runs in has (browsers also outside secure contexts, Node, Workers). The random
  * bytes are drawn 4 KB at a time and each is used once, and the text is made in one piece, not
  * joined from pieces: about a quarter of the work of Node's `randomUUID`, whose text is a tree
- * of 20 joined strings that a map key must flatten before it is hashed.
+ * of 20 joined strings that a map key must flatten before it is hashed. (A process started
+ * from a V8 startup snapshot taken after ids were made would repeat the rest of the pool; a
+ * repeated id is refused when it is saved, with a `RecordConflictError`, never overwritten.)
  *
  * @returns a new id, as `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lower-case hex
  */
