@@ -184,8 +184,6 @@ export class DateAsIso implements Transcoding<Date, string> {
   readonly name = 'datetime_iso';
   #day = Number.NaN;
   #dayPrefix = '';
-  #second = Number.NaN;
-  #secondPrefix = '';
   #lastTime = Number.NaN;
   #lastText = '';
 
@@ -198,24 +196,12 @@ export class DateAsIso implements Transcoding<Date, string> {
    */
   encode(value: Date): string {
     // Formatting is most of an event's encoding cost, and events saved together share their
-    // time: the text of the last millisecond is kept, the part up to the seconds is made once
-    // per second, and the date part (and the date's range check) once per day.
+    // time: the text of the last millisecond is kept, and the date part is made (and the
+    // date's range checked) once per day.
     const time = value.getTime();
     if (time === this.#lastTime) return this.#lastText;
-    const ms = time % 1000;
-    const second = time - (ms < 0 ? ms + 1000 : ms);
-    if (second !== this.#second) this.#secondPrefix = this.#prefix(value, second);
-    const text = `${this.#secondPrefix}${pad3(time - second)}+00:00`;
-    this.#lastTime = time;
-    this.#lastText = text;
-    return text;
-  }
-
-  /** Makes the text of a date up to its seconds (`2026-11-27T13:14:01.`), checking its range. */
-  #prefix(value: Date, second: number): string {
-    const day = Math.floor(second / MS_PER_DAY);
+    const day = Math.floor(time / MS_PER_DAY);
     if (day !== this.#day) {
-      const time = value.getTime();
       if (!(time >= MIN_TIME && time <= MAX_TIME)) {
         throw new TranscodingError(
           `transcoder: the date ${Number.isNaN(time) ? 'is invalid' : `${value.toISOString()} is outside the years 1 to 9999 that Python's datetime holds`}`,
@@ -224,13 +210,16 @@ export class DateAsIso implements Transcoding<Date, string> {
       this.#dayPrefix = value.toISOString().slice(0, -13);
       this.#day = day;
     }
-    let ms = second - day * MS_PER_DAY;
+    let ms = time - day * MS_PER_DAY;
     const hours = Math.floor(ms / 3_600_000);
     ms -= hours * 3_600_000;
     const minutes = Math.floor(ms / 60_000);
     ms -= minutes * 60_000;
-    this.#second = second;
-    return `${this.#dayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(ms / 1000)}.`;
+    const seconds = Math.floor(ms / 1000);
+    ms -= seconds * 1000;
+    this.#lastText = `${this.#dayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(ms)}+00:00`;
+    this.#lastTime = time;
+    return this.#lastText;
   }
 
   /**

@@ -200,9 +200,9 @@ describe('custom transcodings (the seed example)', () => {
       253_402_300_799_999,
       Date.UTC(2024, 1, 29, 12),
     ];
-    // The encoder keeps the text of the last millisecond and the part up to the seconds of the
-    // last second: the same millisecond again, the next ones, the next and the previous second,
-    // back to a millisecond written before, on both sides of the epoch.
+    // The encoder keeps the text of the last millisecond: the same millisecond again, the next
+    // ones, the next and the previous second, back to a millisecond written before, on both
+    // sides of the epoch.
     const t = Date.UTC(2026, 10, 28, 0, 17, 32, 123);
     times.push(
       t,
