@@ -4,7 +4,7 @@
  * @module
  */
 import { RecordConflictError } from '../errors.js';
-import { ownBytes } from '../persistence/bytes.js';
+import { keptBytes } from '../persistence/bytes.js';
 import { Notification, type StoredEvent } from '../persistence/records.js';
 import {
   checkEventSelection,
@@ -30,7 +30,7 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
         originatorId: e.originatorId,
         originatorVersion: e.originatorVersion,
         topic: e.topic,
-        state: ownBytes(e.state),
+        state: keptBytes(e.state),
       }),
     );
     return [];
@@ -109,7 +109,7 @@ export class MemoryApplicationRecorder extends MemoryAggregateRecorder implement
     const first = this.#log.length + 1;
     const records = this.record(events, (e, i) =>
       Object.freeze(
-        new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, ownBytes(e.state)),
+        new Notification(first + i, e.originatorId, e.originatorVersion, e.topic, keptBytes(e.state)),
       ),
     );
     // Only a whole batch reaches the log: record() throws before this on a conflict.

@@ -57,10 +57,17 @@ export function toBytes(value: unknown): Uint8Array {
 }
 
 /**
- * Returns the bytes a recorder keeps of a state: the state itself, unless it views part of a
- * larger buffer, which is copied so that no more than the state is kept (or, in IndexedDB,
- * structured-cloned). The copy is made by `Uint8Array`'s own `slice`, since a subclass may
- * share memory in its `slice` (Node's `Buffer` does).
+ * The size of the blocks the JSON transcoder writes small states into: such a state is a view
+ * of a block shared with the states written before and after it, as a small Node `Buffer` is
+ * a view of Node's buffer pool.
+ */
+export const BLOCK_BYTES = 16_384;
+
+/**
+ * Returns the bytes a store that structured-clones or copies out its records (IndexedDB) keeps
+ * of a state: the state itself, unless it views part of a larger buffer, which is copied so
+ * that no more than the state is stored. The copy is made by `Uint8Array`'s own `slice`, since
+ * a subclass may share memory in its `slice` (Node's `Buffer` does).
  *
  * @param state - the state
  * @returns the state, or a copy of exactly its bytes
@@ -68,4 +75,17 @@ export function toBytes(value: unknown): Uint8Array {
 export function ownBytes(state: Uint8Array): Uint8Array {
   if (state.byteOffset === 0 && state.byteLength === state.buffer.byteLength) return state;
   return Uint8Array.prototype.slice.call(state);
+}
+
+/**
+ * Returns the bytes a store in memory keeps of a state: the state itself when its buffer is at
+ * most {@link BLOCK_BYTES} (a transcoder's block, or the state's own buffer), else a copy of
+ * exactly its bytes, so that a kept state never holds on to more than a block.
+ *
+ * @param state - the state
+ * @returns the state, or a copy of exactly its bytes
+ */
+export function keptBytes(state: Uint8Array): Uint8Array {
+  if (state.buffer.byteLength <= BLOCK_BYTES) return state;
+  return ownBytes(state);
 }

@@ -12,7 +12,12 @@ export interface StoredEvent {
   readonly originatorVersion: number;
   /** The topic of the event's class. */
   readonly topic: string;
-  /** The event's other fields: JSON, then compressed, then encrypted, as configured. */
+  /**
+   * The event's other fields: JSON, then compressed, then encrypted, as configured. It may be
+   * a view of a larger buffer (the transcoder writes small states into shared blocks): read it
+   * through its `byteOffset` and `byteLength`, and send `state.slice()` rather than the state
+   * to another realm (`postMessage` would clone the whole buffer).
+   */
   readonly state: Uint8Array;
 }
 

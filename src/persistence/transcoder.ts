@@ -5,6 +5,7 @@
  * @module
  */
 import { TranscodingError } from '../errors.js';
+import { BLOCK_BYTES } from './bytes.js';
 
 /**
  * Encodes values of one type as JSON-compatible data, and decodes them again.
@@ -65,6 +66,12 @@ const MAX_KEYS = 256;
 /** The longest text of a custom value whose JSON a transcoder keeps for the next value. */
 const MAX_KEPT_TEXT = 64;
 
+/**
+ * The longest JSON text (in UTF-16 units) written into a shared block: its UTF-8 is at most
+ * 3 KiB, so a block is never more than a fifth wasted when a state does not fit its end.
+ */
+const MAX_BLOCK_TEXT = 1024;
+
 /** The key whose assignment replaces an object's prototype: never written, never read. */
 const PROTO_KEY = '__proto__';
 
@@ -86,7 +93,7 @@ export interface Transcoder {
    * Encodes a value as bytes.
    *
    * @param value - the value
-   * @returns the bytes
+   * @returns the bytes, which may be a view of a larger buffer (never written again)
    */
   encode(value: unknown): Uint8Array;
   /**
@@ -112,6 +119,9 @@ export class JsonTranscoder implements Transcoder {
   readonly #keys = new Map<string, string>();
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
+  /** The block small states are written into, and where the next one starts. */
+  #block = new Uint8Array(BLOCK_BYTES);
+  #offset = 0;
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
@@ -125,10 +135,32 @@ export class JsonTranscoder implements Transcoder {
     this.#byName.set(t.name, t);
   }
 
+  /**
+   * Encodes a value as compact UTF-8 JSON. A small state (JSON of at most
+   * {@link MAX_BLOCK_TEXT} characters) is written into a block of {@link BLOCK_BYTES} shared
+   * with the states written before and after it, and is a view of that block (a buffer of its
+   * own costs more than the encoding in Node); a larger one gets a buffer of its own. Bytes
+   * once handed out are never written again.
+   *
+   * @param value - the value
+   * @returns the bytes, read through their `byteOffset` and `byteLength`
+   * @throws {@link TranscodingError} for what JSON cannot hold or no transcoding is registered for
+   */
   encode(value: unknown): Uint8Array {
-    // Each state gets a buffer of its own: views of a shared buffer would carry other events'
-    // bytes wherever a state is structured-cloned or its `.buffer` is read.
-    return this.#encoder.encode(this.#write(value, 0));
+    const json = this.#write(value, 0);
+    if (json.length > MAX_BLOCK_TEXT) return this.#encoder.encode(json);
+    let block = this.#block;
+    // Read after writing: a transcoding may have encoded with this transcoder meanwhile.
+    let offset = this.#offset;
+    // Room for the worst case, 3 bytes per UTF-16 unit, so that no state is cut off.
+    if (block.length - offset < json.length * 3) {
+      block = this.#block = new Uint8Array(BLOCK_BYTES);
+      offset = 0;
+    }
+    const { written } = this.#encoder.encodeInto(json, block.subarray(offset));
+    // The next state starts 4-byte aligned: a cipher reading words (noble's) need not copy it.
+    this.#offset = (offset + written + 3) & ~3;
+    return new Uint8Array(block.buffer, offset, written);
   }
 
   decode(data: Uint8Array): unknown {

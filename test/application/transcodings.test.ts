@@ -350,22 +350,69 @@ describe('custom transcodings (the seed example)', () => {
     }
   });
 
-  it('gives every state a buffer of its own, so no state carries another one’s bytes', () => {
+  it('writes small states into shared blocks, each state bytes no later state writes over', () => {
     const app = new MyApplication();
     const long = 'ü🦕x'.repeat(40_000);
-    // More than a few pages of small states, then a long one: none is a view of a shared buffer
-    // (structured clone and `.buffer` would otherwise hand out the others' bytes).
-    const states = Array.from({ length: 2_000 }, (_, i) => app.transcoder.encode({ n: i }));
-    states.push(app.transcoder.encode({ what: long }));
+    // Enough small states for several 16 KiB blocks, one with text of 3 bytes per character,
+    // then a long one, then small ones again.
+    const small = (i: number) => ({ n: i, text: i % 7 === 0 ? '漢'.repeat(300) : 'x'.repeat(i % 50) });
+    const states = Array.from({ length: 2_000 }, (_, i) => app.transcoder.encode(small(i)));
+    const big = app.transcoder.encode({ what: long });
+    states.push(...Array.from({ length: 100 }, (_, i) => app.transcoder.encode(small(2_000 + i))));
+    const buffers = new Set(states.map((state) => state.buffer));
+    // Small states are views of 16 KiB blocks, several to a block, each 4-byte aligned.
+    expect(buffers.size).toBeGreaterThan(10);
+    expect(buffers.size).toBeLessThan(states.length / 10);
     for (const state of states) {
-      expect(state.byteOffset).toBe(0);
-      expect(state.buffer.byteLength).toBe(state.byteLength);
+      expect(state.buffer.byteLength).toBe(16_384);
+      expect(state.byteOffset % 4).toBe(0);
     }
-    expect(app.transcoder.decode(states[2_000] as Uint8Array)).toEqual({ what: long });
-    (states[0] as Uint8Array).fill(0);
-    expect(states.slice(1, 2_000).map((state) => (app.transcoder.decode(state) as { n: number }).n)).toEqual(
-      Array.from({ length: 1_999 }, (_, i) => i + 1),
+    // No two states share a byte: sorted by offset within a block, each ends before the next.
+    for (const buffer of buffers) {
+      const inBlock = states
+        .filter((state) => state.buffer === buffer)
+        .sort((x, y) => x.byteOffset - y.byteOffset);
+      for (let i = 1; i < inBlock.length; i++) {
+        const before = inBlock[i - 1] as Uint8Array;
+        expect(before.byteOffset + before.byteLength).toBeLessThanOrEqual(
+          (inBlock[i] as Uint8Array).byteOffset,
+        );
+      }
+    }
+    // A state larger than a block has a buffer of exactly its own bytes.
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(big.byteLength);
+    expect(app.transcoder.decode(big)).toEqual({ what: long });
+    // Every state still reads as written after all the others, and changing one changes no other.
+    (states[0] as Uint8Array).fill(0x20);
+    expect(states.slice(1).map((state) => app.transcoder.decode(state))).toEqual(
+      Array.from({ length: states.length - 1 }, (_, i) => small(i + 1)),
     );
+  });
+
+  it('writes a state whole when a transcoding encodes with the same transcoder while it writes', () => {
+    class Wrapped {
+      constructor(readonly inner: unknown) {}
+    }
+    const transcoder = new MyApplication().transcoder;
+    const inner: Uint8Array[] = [];
+    transcoder.register<Wrapped, string>({
+      type: Wrapped,
+      name: 'wrapped',
+      encode: (value) => {
+        // Encoding in the middle of the outer value's writing takes its own bytes of the block.
+        const bytes = transcoder.encode(value.inner);
+        inner.push(bytes);
+        return new TextDecoder().decode(bytes);
+      },
+      decode: (data) => new Wrapped(JSON.parse(data)),
+    });
+    const outer = transcoder.encode({ a: new Wrapped({ b: 1 }), c: 'after' });
+    expect(new TextDecoder().decode(outer)).toBe(
+      '{"a":{"_type_":"wrapped","_data_":"{\\"b\\":1}"},"c":"after"}',
+    );
+    expect(new TextDecoder().decode(inner[0])).toBe('{"b":1}');
+    expect(transcoder.decode(outer)).toEqual({ a: new Wrapped({ b: 1 }), c: 'after' });
   });
 
   it('writes each custom value from its own text, whatever the text of the value before', () => {
