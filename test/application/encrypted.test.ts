@@ -73,6 +73,9 @@ describe.each(CIPHERS)('the seed examples encrypted with %s and compressed', (_n
       // The stored state is neither plaintext nor JSON: nonce, tag, then ciphertext.
       expect(holds(notification.state, 'dinosaurs')).toBe(false);
       expect(holds(notification.state, 'timestamp')).toBe(false);
+      // The cipher's output has a buffer of its own: no view of the transcoder's plaintext block.
+      expect(notification.state.byteOffset).toBe(0);
+      expect(notification.state.buffer.byteLength).toBe(notification.state.byteLength);
       expect(notification.state[0]).not.toBe('{'.charCodeAt(0));
       expect(notification.state.length).toBeGreaterThanOrEqual(28);
     }

@@ -7,6 +7,7 @@ import { deleteDB, openDB, unwrap } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DataError,
+  JsonTranscoder,
   NotSupportedError,
   OperationalError,
   ProgrammingError,
@@ -94,6 +95,26 @@ export function describeIndexedDbCases(): void {
       expect(await second.insertEvents([stored(id, 3)])).toEqual([3]);
       // A closed recorder opens again when used.
       expect(await first.maxNotificationId()).toBe(3);
+    });
+
+    it('stores states the transcoder wrote into a shared block as exactly their bytes', async () => {
+      const dbName = freshDbName();
+      const transcoder = new JsonTranscoder();
+      const id = newId();
+      const states = [1, 2, 3].map((n) => transcoder.encode({ n }));
+      // Views of one 16 KiB block: structured-cloned as they are, each would store the block.
+      expect(states.every((state) => state.buffer === states[0]?.buffer)).toBe(true);
+      expect(states[0]?.buffer.byteLength).toBe(16_384);
+      const first = recorder({ dbName });
+      await first.insertEvents(states.map((state, i) => ({ ...stored(id, i + 1), state })));
+      await first.close();
+      const second = recorder({ dbName });
+      const read = [...(await second.selectEvents(id)), ...(await second.selectNotifications(1, 3))];
+      expect(read.map((e) => new TextDecoder().decode(e.state))).toEqual([
+        ...['{"n":1}', '{"n":2}', '{"n":3}'],
+        ...['{"n":1}', '{"n":2}', '{"n":3}'],
+      ]);
+      for (const { state } of read) expect(state.buffer.byteLength).toBe(state.byteLength);
     });
 
     it('lands hundreds of concurrent saves from two connections, none lost or duplicated', async () => {
