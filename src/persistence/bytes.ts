@@ -63,6 +63,20 @@ export function toBytes(value: unknown): Uint8Array {
  */
 export const BLOCK_BYTES = 16_384;
 
+/** The buffers of the blocks made by {@link newBlock}: only views of these are kept as given. */
+const blocks = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Makes a block for small states, known to {@link keptBytes} as one.
+ *
+ * @returns a block of {@link BLOCK_BYTES} zero bytes
+ */
+export function newBlock(): Uint8Array {
+  const block = new Uint8Array(BLOCK_BYTES);
+  blocks.add(block.buffer);
+  return block;
+}
+
 /**
  * Returns the bytes a store that structured-clones or copies out its records (IndexedDB) keeps
  * of a state: the state itself, unless it views part of a larger buffer, which is copied so
@@ -78,14 +92,14 @@ export function ownBytes(state: Uint8Array): Uint8Array {
 }
 
 /**
- * Returns the bytes a store in memory keeps of a state: the state itself when its buffer is at
- * most {@link BLOCK_BYTES} (a transcoder's block, or the state's own buffer), else a copy of
- * exactly its bytes, so that a kept state never holds on to more than a block.
+ * Returns the bytes a store in memory keeps of a state: the state itself when it is a view of
+ * a transcoder's block ({@link newBlock}: other states of the same kind, which such a store
+ * keeps too), else {@link ownBytes}: any other view (of a caller's buffer, of Node's `Buffer`
+ * pool) is copied, so that a kept state never holds on to bytes that are not states.
  *
  * @param state - the state
  * @returns the state, or a copy of exactly its bytes
  */
 export function keptBytes(state: Uint8Array): Uint8Array {
-  if (state.buffer.byteLength <= BLOCK_BYTES) return state;
-  return ownBytes(state);
+  return blocks.has(state.buffer) ? state : ownBytes(state);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { TranscodingError } from '../errors.js';
-import { BLOCK_BYTES } from './bytes.js';
+import { newBlock } from './bytes.js';
 
 /**
  * Encodes values of one type as JSON-compatible data, and decodes them again.
@@ -67,8 +67,9 @@ const MAX_KEYS = 256;
 const MAX_KEPT_TEXT = 64;
 
 /**
- * The longest JSON text (in UTF-16 units) written into a shared block: its UTF-8 is at most
- * 3 KiB, so a block is never more than a fifth wasted when a state does not fit its end.
+ * The longest JSON text (in UTF-16 code units) written into a shared block: its UTF-8 is at
+ * most 3 KiB, so less than a fifth of a block is left unused when a state does not fit its end
+ * (besides up to 3 bytes after each state, to align the next).
  */
 const MAX_BLOCK_TEXT = 1024;
 
@@ -120,7 +121,7 @@ export class JsonTranscoder implements Transcoder {
   readonly #byName = new Map<string, AnyTranscoding>();
   readonly #encoder = new TextEncoder();
   /** The block small states are written into, and where the next one starts. */
-  #block = new Uint8Array(BLOCK_BYTES);
+  #block = newBlock();
   #offset = 0;
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -137,10 +138,11 @@ export class JsonTranscoder implements Transcoder {
 
   /**
    * Encodes a value as compact UTF-8 JSON. A small state (JSON of at most
-   * {@link MAX_BLOCK_TEXT} characters) is written into a block of {@link BLOCK_BYTES} shared
-   * with the states written before and after it, and is a view of that block (a buffer of its
-   * own costs more than the encoding in Node); a larger one gets a buffer of its own. Bytes
-   * once handed out are never written again.
+   * {@link MAX_BLOCK_TEXT} UTF-16 code units) is written into a 16 KiB block shared with the
+   * states written before and after it, and is a view of that block (a buffer of its own costs
+   * more than the encoding in Node); a larger one gets a buffer of its own. Bytes once handed
+   * out are never written again: do not transfer a state's buffer (`postMessage` with a
+   * transfer list), which would empty the other states of its block.
    *
    * @param value - the value
    * @returns the bytes, read through their `byteOffset` and `byteLength`
@@ -154,10 +156,12 @@ export class JsonTranscoder implements Transcoder {
     let offset = this.#offset;
     // Room for the worst case, 3 bytes per UTF-16 unit, so that no state is cut off.
     if (block.length - offset < json.length * 3) {
-      block = this.#block = new Uint8Array(BLOCK_BYTES);
+      block = this.#block = newBlock();
       offset = 0;
     }
-    const { written } = this.#encoder.encodeInto(json, block.subarray(offset));
+    const { read, written } = this.#encoder.encodeInto(json, block.subarray(offset));
+    // Never the case with room for 3 bytes per unit; were it, the state is not cut short.
+    if (read !== json.length) return this.#encoder.encode(json);
     // The next state starts 4-byte aligned: a cipher reading words (noble's) need not copy it.
     this.#offset = (offset + written + 3) & ~3;
     return new Uint8Array(block.buffer, offset, written);

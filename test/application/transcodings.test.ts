@@ -396,11 +396,14 @@ describe('custom transcodings (the seed example)', () => {
     }
     const transcoder = new MyApplication().transcoder;
     const inner: Uint8Array[] = [];
+    const filler = (i: number) => ({ i, text: 'f'.repeat(1_000) });
     transcoder.register<Wrapped, string>({
       type: Wrapped,
       name: 'wrapped',
       encode: (value) => {
-        // Encoding in the middle of the outer value's writing takes its own bytes of the block.
+        // Encoding in the middle of the outer value's writing, enough to move on to a new
+        // block: the outer state goes after all of it, in the block then current.
+        for (let i = 0; i < 20; i++) inner.push(transcoder.encode(filler(i)));
         const bytes = transcoder.encode(value.inner);
         inner.push(bytes);
         return new TextDecoder().decode(bytes);
@@ -408,11 +411,31 @@ describe('custom transcodings (the seed example)', () => {
       decode: (data) => new Wrapped(JSON.parse(data)),
     });
     const outer = transcoder.encode({ a: new Wrapped({ b: 1 }), c: 'after' });
+    expect(new Set(inner.map((bytes) => bytes.buffer)).size).toBeGreaterThan(1);
     expect(new TextDecoder().decode(outer)).toBe(
       '{"a":{"_type_":"wrapped","_data_":"{\\"b\\":1}"},"c":"after"}',
     );
-    expect(new TextDecoder().decode(inner[0])).toBe('{"b":1}');
     expect(transcoder.decode(outer)).toEqual({ a: new Wrapped({ b: 1 }), c: 'after' });
+    // What was written meanwhile is intact after the outer state.
+    expect(inner.slice(0, 20).map((bytes) => transcoder.decode(bytes))).toEqual(
+      Array.from({ length: 20 }, (_, i) => filler(i)),
+    );
+    expect(new TextDecoder().decode(inner[20])).toBe('{"b":1}');
+  });
+
+  it('writes JSON of up to 1,024 UTF-16 code units into a block, and longer JSON into a buffer of its own', () => {
+    const transcoder = new MyApplication().transcoder;
+    // {"t":"..."} is 8 units around the text; '漢' is one unit and 3 bytes of UTF-8.
+    const at = (units: number, char: string) => transcoder.encode({ t: char.repeat(units - 8) });
+    for (const char of ['x', '漢']) {
+      const inBlock = at(1_024, char);
+      const own = at(1_025, char);
+      expect(inBlock.buffer.byteLength).toBe(16_384);
+      expect(own.byteOffset).toBe(0);
+      expect(own.buffer.byteLength).toBe(own.byteLength);
+      expect(transcoder.decode(inBlock)).toEqual({ t: char.repeat(1_016) });
+      expect(transcoder.decode(own)).toEqual({ t: char.repeat(1_017) });
+    }
   });
 
   it('writes each custom value from its own text, whatever the text of the value before', () => {

@@ -1,33 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { memory } from '../../src/index.js';
+import { JsonTranscoder, memory } from '../../src/index.js';
 import { World, Worlds } from '../../examples/world.js';
 import { describeRecorder, newId, stored } from './recorder.suite.js';
 
 describeRecorder('memory', { persistence: () => memory() });
 
 describe('memory recorder: the bytes it keeps', () => {
-  it('keeps a view of a buffer of at most 16 KiB as it is, and copies a view of a larger one', async () => {
+  it('keeps a view of a transcoder block as it is, and copies any other view', async () => {
     const recorder = memory().applicationRecorder('kept');
     const id = newId();
-    const block = new Uint8Array(16_384).fill(7);
-    const larger = new Uint8Array(16_385).fill(9);
-    const inBlock = block.subarray(100, 104);
-    const inLarger = larger.subarray(100, 104);
+    const fromBlock = new JsonTranscoder().encode({ n: 1 });
+    const small = new Uint8Array(64).fill(7);
+    const inSmall = small.subarray(10, 14);
+    const pooled = new Uint8Array(new ArrayBuffer(8_192), 100, 4).fill(9);
     await recorder.insertEvents([
-      { ...stored(id, 1), state: inBlock },
-      { ...stored(id, 2), state: inLarger },
+      { ...stored(id, 1), state: fromBlock },
+      { ...stored(id, 2), state: inSmall },
+      { ...stored(id, 3), state: pooled },
     ]);
-    const [first, second] = await recorder.selectEvents(id);
-    // The view of a block-sized buffer is kept (a transcoder's block holds other states of
-    // the same application, which the recorder keeps too): no copy per state.
-    expect(first?.state).toBe(inBlock);
-    // A view of anything larger is copied, so no state holds on to more than a block.
-    expect(second?.state).not.toBe(inLarger);
-    expect(second?.state.buffer.byteLength).toBe(4);
-    expect(Array.from(second?.state ?? [])).toEqual([9, 9, 9, 9]);
-    const notifications = await recorder.selectNotifications(1, 2);
-    expect(notifications[0]?.state).toBe(inBlock);
-    expect(notifications[1]?.state.buffer.byteLength).toBe(4);
+    const events = await recorder.selectEvents(id);
+    const notifications = await recorder.selectNotifications(1, 3);
+    for (const kept of [events, notifications]) {
+      // A block holds only states: the view is kept, with no copy per state.
+      expect(kept[0]?.state).toBe(fromBlock);
+      expect(fromBlock.buffer.byteLength).toBe(16_384);
+      // Any other view, however small its buffer (a caller's, Node's Buffer pool), is copied:
+      // a kept state never carries bytes that are not states.
+      expect(Array.from(kept[1]?.state ?? [])).toEqual([7, 7, 7, 7]);
+      expect(kept[1]?.state.buffer.byteLength).toBe(4);
+      expect(Array.from(kept[2]?.state ?? [])).toEqual([9, 9, 9, 9]);
+      expect(kept[2]?.state.buffer.byteLength).toBe(4);
+    }
   });
 
   it('keeps the states an application saves in the transcoder’s blocks, without copying them', async () => {
