@@ -15,8 +15,9 @@ export interface StoredEvent {
   /**
    * The event's other fields: JSON, then compressed, then encrypted, as configured. It may be
    * a view of a larger buffer (the transcoder writes small states into shared blocks): read it
-   * through its `byteOffset` and `byteLength`, and send `state.slice()` rather than the state
-   * to another realm (`postMessage` would clone the whole buffer).
+   * through its `byteOffset` and `byteLength`, send a copy (`new Uint8Array(state)`) rather
+   * than the state to another realm (`postMessage` would clone the whole buffer), and never
+   * transfer its buffer.
    */
   readonly state: Uint8Array;
 }
