@@ -10,7 +10,7 @@ import {
   checkStoredEvents,
   type SelectEventsOptions,
 } from '../persistence/recorders.js';
-import { toBytes } from '../persistence/bytes.js';
+import { ownBytes, toBytes } from '../persistence/bytes.js';
 import type { D1DatabaseLike, D1StatementLike } from './database.js';
 import { translateError } from './errors.js';
 import { ROWS_PER_INSERT, ROWS_PER_PAGE, checkRowSize, checkSaveSize } from './limits.js';
@@ -90,7 +90,9 @@ export class D1TableRecorder {
         values[j++] = e.originatorId;
         values[j++] = e.originatorVersion;
         values[j++] = e.topic;
-        values[j++] = e.state;
+        // Exactly the state's bytes: a view of a transcoder's block is otherwise sent whole
+        // where a binding serializes the buffer (Miniflare's proxy outside workerd does).
+        values[j++] = ownBytes(e.state);
       }
       statements.push(this.database.prepare(this.#insertStatement(to - from)).bind(...values));
     }

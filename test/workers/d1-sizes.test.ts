@@ -16,23 +16,30 @@ import {
   type D1StatementLike,
 } from '../../src/d1/index.js';
 import { PAGE_BYTES } from '../../src/d1/limits.js';
-import { DataError, type StoredEvent } from '../../src/index.js';
+import { DataError, JsonTranscoder, type StoredEvent } from '../../src/index.js';
 import { freshName, newId, stored } from '../recorders/recorder.suite.js';
 
-/** What a {@link measuring} database saw: statements prepared, batches, and each read's state bytes. */
+/**
+ * What a {@link measuring} database saw: statements prepared, batches, each read's state bytes,
+ * and every value bound.
+ */
 interface Measures {
   prepared: number;
   batches: number;
   readonly pageBytes: number[];
+  readonly bound: unknown[];
 }
 
 /** Wraps a D1 binding to count what is sent and measure the state bytes of each read. */
 function measuring(db: D1Database): { database: D1DatabaseLike; measures: Measures } {
-  const measures: Measures = { prepared: 0, batches: 0, pageBytes: [] };
+  const measures: Measures = { prepared: 0, batches: 0, pageBytes: [], bound: [] };
   const real = new WeakMap<D1StatementLike, D1PreparedStatement>();
   const wrap = (statement: D1PreparedStatement): D1StatementLike => {
     const wrapper: D1StatementLike = {
-      bind: (...values) => wrap(statement.bind(...values)),
+      bind: (...values) => {
+        measures.bound.push(...values);
+        return wrap(statement.bind(...values));
+      },
       all: async <T>() => {
         const result = await statement.all<T>();
         let bytes = 0;
@@ -66,6 +73,22 @@ function sized(originatorId: string, version: number, size: number, topic = 'top
 }
 
 describe('d1 sizes', () => {
+  it('binds exactly a state’s bytes, not the transcoder block it is a view of', async () => {
+    const { database, measures } = measuring(env.DB);
+    const recorder = new D1ApplicationRecorder(database, freshName());
+    const transcoder = new JsonTranscoder();
+    const id = newId();
+    const states = [1, 2, 3].map((n) => transcoder.encode({ n }));
+    expect(states[0]?.buffer.byteLength).toBe(16_384);
+    await recorder.insertEvents(states.map((state, i) => ({ ...stored(id, i + 1), state })));
+    // A binding that serializes the buffer (Miniflare's proxy does) would send each block whole.
+    const blobs = measures.bound.filter((value) => value instanceof Uint8Array);
+    expect(blobs).toHaveLength(3);
+    for (const blob of blobs) expect(blob.buffer.byteLength).toBe(blob.byteLength);
+    const read = await recorder.selectEvents(id);
+    expect(read.map((e) => new TextDecoder().decode(e.state))).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+
   it('refuses a save whose states add up to over MAX_SAVE_BYTES, before sending anything', async () => {
     const { database, measures } = measuring(env.DB);
     const recorder = new D1ApplicationRecorder(database, freshName());
