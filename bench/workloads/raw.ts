@@ -6,6 +6,8 @@
  * @module
  */
 import { newId } from '../../src/domain/ids.js';
+import { BlockEncoder } from '../../src/persistence/bytes.js';
+import { DateAsIso } from '../../src/persistence/transcodings.js';
 import type { Timed, Workload } from '../harness.js';
 import { WHAT } from './worlds.js';
 
@@ -72,70 +74,11 @@ export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
   };
 }
 
-/** Two digits, as a date is written. */
-function two(n: number): string {
-  return n < 10 ? `0${String(n)}` : String(n);
-}
-
-/**
- * Writes dates as the library's transcoder does, as cheaply as it can be done: the text of
- * the last millisecond kept for the next date, the date part made once per day, the time by
- * hand.
- *
- * @returns a function from a date to its text
- */
-function isoWriter(): (d: Date) => string {
-  let day = Number.NaN;
-  let prefix = '';
-  let last = Number.NaN;
-  let text = '';
-  return (d) => {
-    let ms = d.getTime();
-    if (ms === last) return text;
-    last = ms;
-    const today = Math.floor(ms / 86_400_000);
-    if (today !== day) {
-      day = today;
-      prefix = d.toISOString().slice(0, 11);
-    }
-    ms -= today * 86_400_000;
-    const hours = Math.floor(ms / 3_600_000);
-    const minutes = Math.floor(ms / 60_000) % 60;
-    const seconds = Math.floor(ms / 1000) % 60;
-    const millis = ms % 1000;
-    text = `${prefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${String(millis)}+00:00`;
-    return text;
-  };
-}
-
-/**
- * Encodes text as UTF-8 into shared 16 KiB blocks, each result a view of its block, as the
- * library's transcoder does with small states: no buffer of its own per state.
- *
- * @returns a function from text to its bytes
- */
-function blockEncoder(): (text: string) => Uint8Array {
-  const encoder = new TextEncoder();
-  let block = new Uint8Array(16_384);
-  let offset = 0;
-  return (text) => {
-    if (block.length - offset < text.length * 3) {
-      block = new Uint8Array(16_384);
-      offset = 0;
-    }
-    const { written } = encoder.encodeInto(text, block.subarray(offset));
-    const bytes = new Uint8Array(block.buffer, offset, written);
-    offset = (offset + written + 3) & ~3;
-    return bytes;
-  };
-}
-
 /**
  * A floor for `a` and `b`: the bare work written as tightly as it can be, with no event
- * objects, no promises and no argument checks. Per event a timestamp (written as the library
- * writes it, the date part once per day), the state's JSON as one string (the bytes the
- * library writes), UTF-8 encoding into a shared block (as the library's transcoder does), and
- * a Map-and-array insert; for `a` also a uuid (the library's generator), the check that it is
+ * objects, no promises and no argument checks. Per event a timestamp (written by the
+ * library's `DateAsIso`), the state's JSON as one string (the bytes the library writes), UTF-8
+ * encoding into a shared block (the library's `BlockEncoder`), and a Map-and-array insert; for `a` also a uuid (the library's generator), the check that it is
  * new, and a new stream.
  *
  * @param workload - `a` (10,000 new Worlds) or `b` (10,000 events of one World)
@@ -152,8 +95,9 @@ export function tunedInserts(workload: 'a' | 'b', python: number): Workload {
     async prepare(): Promise<Timed> {
       const streams = new Map<string, RawRecord[]>();
       const log: RawRecord[] = [];
-      const encode = blockEncoder();
-      const isoText = isoWriter();
+      // The library's own date writer and block encoder: the tightest way to do that work.
+      const dates = new DateAsIso();
+      const blocks = new BlockEncoder();
       const n = 10_000;
       const one = newId();
       const stream: RawRecord[] = [];
@@ -162,16 +106,16 @@ export function tunedInserts(workload: 'a' | 'b', python: number): Workload {
         operations: n,
         async run() {
           for (let i = 0; i < n; i++) {
-            const timestamp = `{"timestamp":{"_type_":"datetime_iso","_data_":"${isoText(new Date())}"}`;
+            const timestamp = `{"timestamp":{"_type_":"datetime_iso","_data_":"${dates.encode(new Date())}"}`;
             if (workload === 'a') {
               const originatorId = newId();
-              const state = encode(`${timestamp},"originatorTopic":"World"}`);
+              const state = blocks.encode(`${timestamp},"originatorTopic":"World"}`);
               const record: RawRecord = { originatorId, originatorVersion: 1, topic: 'World.Created', state };
               if (streams.has(originatorId)) throw new Error('bench: duplicate id');
               streams.set(originatorId, [record]);
               log.push(record);
             } else {
-              const state = encode(`${timestamp},"what":"${WHAT}"}`);
+              const state = blocks.encode(`${timestamp},"what":"${WHAT}"}`);
               const record: RawRecord = {
                 originatorId: one,
                 originatorVersion: i + 2,

@@ -63,15 +63,54 @@ export function toBytes(value: unknown): Uint8Array {
  */
 export const BLOCK_BYTES = 16_384;
 
-/** The buffers of the blocks made by {@link newBlock}: only views of these are kept as given. */
+/** The buffers of the blocks a {@link BlockEncoder} writes into: only views of these are kept as given. */
 const blocks = new WeakSet<ArrayBufferLike>();
 
 /**
- * Makes a block for small states, known to {@link keptBytes} as one.
- *
- * @returns a block of {@link BLOCK_BYTES} zero bytes
+ * The longest text (in UTF-16 code units) written into a shared block: its UTF-8 is at most
+ * 3 KiB, so less than a fifth of a block is left unused when a text does not fit its end
+ * (besides up to 3 bytes after each text, to align the next).
  */
-export function newBlock(): Uint8Array {
+const MAX_BLOCK_TEXT = 1024;
+
+/**
+ * Encodes text as UTF-8 into shared blocks of {@link BLOCK_BYTES}: a text of at most 1,024
+ * UTF-16 code units becomes a view of the current block, beside the texts encoded before and
+ * after it (a buffer of its own costs more than the encoding in Node); a longer text gets a
+ * buffer of its own. Bytes once handed out are never written again.
+ */
+export class BlockEncoder {
+  readonly #encoder = new TextEncoder();
+  #block = newBlock();
+  /** Where the next text starts in the block. */
+  #offset = 0;
+
+  /**
+   * Encodes a text.
+   *
+   * @param text - the text
+   * @returns its UTF-8 bytes, read through their `byteOffset` and `byteLength`
+   */
+  encode(text: string): Uint8Array {
+    if (text.length > MAX_BLOCK_TEXT) return this.#encoder.encode(text);
+    let block = this.#block;
+    let offset = this.#offset;
+    // Room for the worst case, 3 bytes per UTF-16 unit, so that no text is cut off.
+    if (block.length - offset < text.length * 3) {
+      block = this.#block = newBlock();
+      offset = 0;
+    }
+    const { read, written } = this.#encoder.encodeInto(text, block.subarray(offset));
+    // Never the case with room for 3 bytes per unit; were it, the text is not cut short.
+    if (read !== text.length) return this.#encoder.encode(text);
+    // The next text starts 4-byte aligned: a cipher reading words (noble's) need not copy it.
+    this.#offset = (offset + written + 3) & ~3;
+    return new Uint8Array(block.buffer, offset, written);
+  }
+}
+
+/** Makes a block, known to {@link keptBytes} as one. */
+function newBlock(): Uint8Array {
   const block = new Uint8Array(BLOCK_BYTES);
   blocks.add(block.buffer);
   return block;
@@ -93,8 +132,8 @@ export function ownBytes(state: Uint8Array): Uint8Array {
 
 /**
  * Returns the bytes a store in memory keeps of a state: the state itself when it is a view of
- * a transcoder's block ({@link newBlock}: other states of the same kind, which such a store
- * keeps too), else {@link ownBytes}: any other view (of a caller's buffer, of Node's `Buffer`
+ * a transcoder's block ({@link BlockEncoder}: other states of the same kind, which such a
+ * store keeps too), else {@link ownBytes}: any other view (of a caller's buffer, of Node's `Buffer`
  * pool) is copied, so that a kept state never holds on to bytes that are not states.
  *
  * @param state - the state

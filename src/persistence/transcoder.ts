@@ -5,7 +5,7 @@
  * @module
  */
 import { TranscodingError } from '../errors.js';
-import { newBlock } from './bytes.js';
+import { BlockEncoder } from './bytes.js';
 
 /**
  * Encodes values of one type as JSON-compatible data, and decodes them again.
@@ -66,13 +66,6 @@ const MAX_KEYS = 256;
 /** The longest text of a custom value whose JSON a transcoder keeps for the next value. */
 const MAX_KEPT_TEXT = 64;
 
-/**
- * The longest JSON text (in UTF-16 code units) written into a shared block: its UTF-8 is at
- * most 3 KiB, so less than a fifth of a block is left unused when a state does not fit its end
- * (besides up to 3 bytes after each state, to align the next).
- */
-const MAX_BLOCK_TEXT = 1024;
-
 /** The key whose assignment replaces an object's prototype: never written, never read. */
 const PROTO_KEY = '__proto__';
 
@@ -119,10 +112,8 @@ export class JsonTranscoder implements Transcoder {
    */
   readonly #keys = new Map<string, string>();
   readonly #byName = new Map<string, AnyTranscoding>();
-  readonly #encoder = new TextEncoder();
-  /** The block small states are written into, and where the next one starts. */
-  #block = newBlock();
-  #offset = 0;
+  /** Small states go into shared blocks. */
+  readonly #encoder = new BlockEncoder();
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
@@ -137,34 +128,20 @@ export class JsonTranscoder implements Transcoder {
   }
 
   /**
-   * Encodes a value as compact UTF-8 JSON. A small state (JSON of at most
-   * {@link MAX_BLOCK_TEXT} UTF-16 code units) is written into a 16 KiB block shared with the
-   * states written before and after it, and is a view of that block (a buffer of its own costs
-   * more than the encoding in Node); a larger one gets a buffer of its own. Bytes once handed
-   * out are never written again: do not transfer a state's buffer (`postMessage` with a
-   * transfer list), which would empty the other states of its block.
+   * Encodes a value as compact UTF-8 JSON. A small state (JSON of at most 1,024 UTF-16 code
+   * units) is written into a 16 KiB block shared with the states written before and after it,
+   * and is a view of that block ({@link BlockEncoder}); a larger one gets a buffer of its own.
+   * Bytes once handed out are never written again: do not transfer a state's buffer
+   * (`postMessage` with a transfer list), which would empty the other states of its block.
    *
    * @param value - the value
    * @returns the bytes, read through their `byteOffset` and `byteLength`
    * @throws {@link TranscodingError} for what JSON cannot hold or no transcoding is registered for
    */
   encode(value: unknown): Uint8Array {
-    const json = this.#write(value, 0);
-    if (json.length > MAX_BLOCK_TEXT) return this.#encoder.encode(json);
-    let block = this.#block;
-    // Read after writing: a transcoding may have encoded with this transcoder meanwhile.
-    let offset = this.#offset;
-    // Room for the worst case, 3 bytes per UTF-16 unit, so that no state is cut off.
-    if (block.length - offset < json.length * 3) {
-      block = this.#block = newBlock();
-      offset = 0;
-    }
-    const { read, written } = this.#encoder.encodeInto(json, block.subarray(offset));
-    // Never the case with room for 3 bytes per unit; were it, the state is not cut short.
-    if (read !== json.length) return this.#encoder.encode(json);
-    // The next state starts 4-byte aligned: a cipher reading words (noble's) need not copy it.
-    this.#offset = (offset + written + 3) & ~3;
-    return new Uint8Array(block.buffer, offset, written);
+    // The JSON is written before the block is chosen: a transcoding may encode with this
+    // transcoder meanwhile.
+    return this.#encoder.encode(this.#write(value, 0));
   }
 
   decode(data: Uint8Array): unknown {
