@@ -81,7 +81,8 @@ const MAX_BLOCK_TEXT = 1024;
  */
 export class BlockEncoder {
   readonly #encoder = new TextEncoder();
-  #block = newBlock();
+  /** The buffer of the current block: views of it are made from the buffer, never through `.buffer`. */
+  #buffer = newBlock();
   /** Where the next text starts in the block. */
   #offset = 0;
 
@@ -93,26 +94,26 @@ export class BlockEncoder {
    */
   encode(text: string): Uint8Array {
     if (text.length > MAX_BLOCK_TEXT) return this.#encoder.encode(text);
-    let block = this.#block;
+    let buffer = this.#buffer;
     let offset = this.#offset;
     // Room for the worst case, 3 bytes per UTF-16 unit, so that no text is cut off.
-    if (block.length - offset < text.length * 3) {
-      block = this.#block = newBlock();
+    if (BLOCK_BYTES - offset < text.length * 3) {
+      buffer = this.#buffer = newBlock();
       offset = 0;
     }
-    const { read, written } = this.#encoder.encodeInto(text, block.subarray(offset));
+    const { read, written } = this.#encoder.encodeInto(text, new Uint8Array(buffer, offset));
     // Never the case with room for 3 bytes per unit; were it, the text is not cut short.
     if (read !== text.length) return this.#encoder.encode(text);
     // The next text starts 4-byte aligned: a cipher reading words (noble's) need not copy it.
     this.#offset = (offset + written + 3) & ~3;
-    return new Uint8Array(block.buffer, offset, written);
+    return new Uint8Array(buffer, offset, written);
   }
 }
 
-/** Makes a block, known to {@link keptBytes} as one. */
-function newBlock(): Uint8Array {
-  const block = new Uint8Array(BLOCK_BYTES);
-  blocks.add(block.buffer);
+/** Makes the buffer of a block, known to {@link keptBytes} as one. */
+function newBlock(): ArrayBuffer {
+  const block = new ArrayBuffer(BLOCK_BYTES);
+  blocks.add(block);
   return block;
 }
 
