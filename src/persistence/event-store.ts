@@ -42,34 +42,12 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
    * @throws {@link RecordConflictError} (as a rejection, as every error here) when any event's
    *   originator version is taken; nothing is written
    */
-  put(events: readonly E[]): Promise<Recording<E>[]> {
-    // A chain of promises rather than an async function: one promise fewer per save. Every
-    // error, thrown here or by the recorder, is a rejection.
-    try {
-      if (events.length === 0) return Promise.resolve([]);
-      const mapped = this.mapper.mapEvents(events);
-      // Without a cipher the stored events are ready: the recorder is called at once.
-      if (Array.isArray(mapped)) return this.#insert(events, mapped);
-      return Promise.resolve(mapped).then((stored) => this.#insert(events, stored));
-    } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as thrown
-      return Promise.reject(error);
-    }
-  }
-
-  /** Inserts the stored events of `events`, and makes their recordings from the ids given. */
-  #insert(events: readonly E[], stored: readonly StoredEvent[]): Promise<Recording<E>[]> {
-    return Promise.resolve(this.recorder.insertEvents(stored)).then((ids) => {
-      if (ids.length !== stored.length) return [];
-      const recordings = new Array<Recording<E>>(stored.length);
-      for (let i = 0; i < stored.length; i++) {
-        const s = stored[i] as StoredEvent;
-        const id = ids[i] as number;
-        const notification = new Notification(id, s.originatorId, s.originatorVersion, s.topic, s.state);
-        recordings[i] = { domainEvent: events[i] as E, notification };
-      }
-      return recordings;
-    });
+  async put(events: readonly E[]): Promise<Recording<E>[]> {
+    if (events.length === 0) return [];
+    const mapped = this.mapper.mapEvents(events);
+    // Without a cipher the stored events are ready: the recorder is called at once.
+    const stored = Array.isArray(mapped) ? mapped : await mapped;
+    return recordingsOf(events, stored, await this.recorder.insertEvents(stored));
   }
 
   /**
@@ -83,4 +61,35 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
     const stored = await this.recorder.selectEvents(originatorId, options);
     return (await this.mapper.toDomainEvents(stored)) as E[];
   }
+}
+
+/**
+ * Pairs saved domain events with their notifications, made from their stored events and the
+ * notification ids the recorder gave them.
+ *
+ * @param events - the domain events, in the order they were stored
+ * @param stored - their stored events
+ * @param ids - the recorder's notification ids, one per stored event
+ * @returns a recording per event, or none when the recorder gave no ids (it keeps no
+ *   notification log)
+ */
+export function recordingsOf<E extends DomainEvent>(
+  events: readonly E[],
+  stored: readonly StoredEvent[],
+  ids: readonly number[],
+): Recording<E>[] {
+  if (ids.length !== stored.length) return [];
+  const recordings = new Array<Recording<E>>(stored.length);
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i] as StoredEvent;
+    const notification = new Notification(
+      ids[i] as number,
+      s.originatorId,
+      s.originatorVersion,
+      s.topic,
+      s.state,
+    );
+    recordings[i] = { domainEvent: events[i] as E, notification };
+  }
+  return recordings;
 }
