@@ -186,6 +186,9 @@ export class DateAsIso implements Transcoding<Date, string> {
   #dayPrefix = '';
   #lastTime = Number.NaN;
   #lastText = '';
+  /** The last text read, and its time: events stored together share their date's text. */
+  #readText: string | undefined = undefined;
+  #readTime = Number.NaN;
 
   /**
    * Writes a date.
@@ -230,8 +233,12 @@ export class DateAsIso implements Transcoding<Date, string> {
    * @throws {@link TranscodingError} for text that is not such a date
    */
   decode(data: string): Date {
+    // The events of one save, read one after another, have the same text: it is parsed once.
+    if (data === this.#readText && typeof data === 'string') return new Date(this.#readTime);
     const time = typeof data === 'string' ? parseIsoDate(data) : Number.NaN;
     if (Number.isNaN(time)) throw notIsoDate(data);
+    this.#readText = data;
+    this.#readTime = time;
     return new Date(time);
   }
 }

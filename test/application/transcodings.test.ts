@@ -179,6 +179,33 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => decode('{"_type_":"datetime_iso","_data_":"yesterday"}')).toThrow(TranscodingError);
   });
 
+  it('reads the same text again as a new date of the same time, and still refuses bad text', () => {
+    // The reader keeps the last text it parsed: the events of one save share their date.
+    const dates = new DateTimeAsIso();
+    const text = '2026-11-27T13:14:01.123+00:00';
+    const first = dates.decode(text);
+    const again = dates.decode(`${text.slice(0, 10)}${text.slice(10)}`);
+    expect(again).not.toBe(first);
+    expect(again.getTime()).toBe(first.getTime());
+    // A date is mutable: changing one read never changes the next.
+    first.setTime(0);
+    expect(dates.decode(text).toISOString()).toBe('2026-11-27T13:14:01.123Z');
+    // Back and forth between two texts, each read as its own time.
+    const other = '2021-01-02T03:04:05.678+00:00';
+    expect([text, other, text, other].map((t) => dates.decode(t).toISOString())).toEqual([
+      '2026-11-27T13:14:01.123Z',
+      '2021-01-02T03:04:05.678Z',
+      '2026-11-27T13:14:01.123Z',
+      '2021-01-02T03:04:05.678Z',
+    ]);
+    // Nothing that is not a date's text is read as the last one, not even a missing one.
+    const fresh = new DateTimeAsIso();
+    expect(() => fresh.decode(undefined as unknown as string)).toThrow(TranscodingError);
+    expect(() => fresh.decode('')).toThrow(TranscodingError);
+    expect(() => dates.decode('yesterday')).toThrow(TranscodingError);
+    expect(dates.decode(other).toISOString()).toBe('2021-01-02T03:04:05.678Z');
+  });
+
   it('writes every date as toISOString would, with +00:00, across days, years and epochs', () => {
     const dates = new DateTimeAsIso();
     const expected = (date: Date) => date.toISOString().slice(0, -1) + '+00:00';
