@@ -226,10 +226,11 @@ export class DateAsIso implements Transcoding<Date, string> {
   }
 
   /**
-   * Reads a date.
+   * Reads a date. The time of the last text read is kept, so the same text read again (the
+   * events of one save share their date) is not parsed again.
    *
    * @param data - ISO 8601 text
-   * @returns the date
+   * @returns the date, a new `Date` for every read
    * @throws {@link TranscodingError} for text that is not such a date
    */
   decode(data: string): Date {
