@@ -78,8 +78,8 @@ export function rawInserts(workload = 'a', encode?: ByteStep): Workload {
  * A floor for `a` and `b`: the bare work written as tightly as it can be, with no event
  * objects, no promises and no argument checks. Per event a timestamp (written by the
  * library's `DateAsIso`), the state's JSON as one string (the bytes the library writes), UTF-8
- * encoding into a shared block (the library's `BlockEncoder`), and a Map-and-array insert; for `a` also a uuid (the library's generator), the check that it is
- * new, and a new stream.
+ * encoding into a shared block (the library's `BlockEncoder`), and a Map-and-array insert;
+ * for `a` also a uuid (the library's generator), the check that it is new, and a new stream.
  *
  * @param workload - `a` (10,000 new Worlds) or `b` (10,000 events of one World)
  * @param python - the Python original's figure, to show what the floor is against it
