@@ -257,7 +257,8 @@ export class Application {
   async save(...aggregates: Aggregate[]): Promise<Recording<AggregateEvent>[]> {
     // Every argument is checked before events are collected from any of them.
     for (let i = 0; i < aggregates.length; i++) this.#checkSaved(aggregates[i], i);
-    const collected = aggregates.map((aggregate) => aggregate.collectEvents());
+    const collected = new Array<AggregateEvent[]>(aggregates.length);
+    for (let i = 0; i < aggregates.length; i++) collected[i] = (aggregates[i] as Aggregate).collectEvents();
     const events = collected.length === 1 ? (collected[0] as AggregateEvent[]) : collected.flat();
     if (events.length === 0) return [];
     let recordings: Recording<AggregateEvent>[];

@@ -43,11 +43,14 @@ export interface Transcoding<T = unknown, D = unknown> {
 
 type AnyTranscoding = Transcoding;
 
-/** A registered transcoding, the JSON that starts its objects, and the last text it wrote. */
+/**
+ * A registered transcoding, the JSON that starts its objects, and the last short text it gave
+ * with that text's JSON (at first the empty text's: a kept pair is always a valid one).
+ */
 interface Registered {
   readonly transcoding: AnyTranscoding;
   readonly prefix: string;
-  lastData: string | undefined;
+  lastData: string;
   lastJson: string;
 }
 
@@ -60,8 +63,16 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-/** The most top-level keys a transcoder keeps written as JSON. */
+/** The most top-level keys kept written as JSON. */
 const MAX_KEYS = 256;
+
+/**
+ * Top-level keys already written as JSON: the field names of event classes, which repeat.
+ * Keys inside values are data (the keys of a map kept as an object) and are not kept. The
+ * JSON of a key depends on nothing else, so every transcoder shares them: a new application
+ * (a Worker may make one per request) writes its first events as fast as the last one did.
+ */
+const keptKeys = new Map<string, string>();
 
 /** The longest text of a custom value whose JSON a transcoder keeps for the next value. */
 const MAX_KEPT_TEXT = 64;
@@ -106,11 +117,6 @@ export interface Transcoder {
  */
 export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, Registered>();
-  /**
-   * Top-level keys already written as JSON: the field names of event classes, which repeat.
-   * Keys inside values are data (the keys of a map kept as an object) and are not kept.
-   */
-  readonly #keys = new Map<string, string>();
   readonly #byName = new Map<string, AnyTranscoding>();
   /** Small states go into shared blocks. */
   readonly #encoder = new BlockEncoder();
@@ -118,12 +124,8 @@ export class JsonTranscoder implements Transcoder {
 
   register<T, D>(transcoding: Transcoding<T, D>): void {
     const t = transcoding as unknown as AnyTranscoding;
-    this.#byType.set(t.type, {
-      transcoding: t,
-      prefix: `{"_type_":${quote(t.name)},"_data_":`,
-      lastData: undefined,
-      lastJson: '',
-    });
+    const prefix = `{"_type_":${quote(t.name)},"_data_":`;
+    this.#byType.set(t.type, { transcoding: t, prefix, lastData: '', lastJson: `${prefix}""}` });
     this.#byName.set(t.name, t);
   }
 
@@ -273,10 +275,10 @@ export class JsonTranscoder implements Transcoder {
   }
 
   #quoteKey(key: string): string {
-    let json = this.#keys.get(key);
+    let json = keptKeys.get(key);
     if (json === undefined) {
       json = quote(key);
-      if (this.#keys.size < MAX_KEYS) this.#keys.set(key, json);
+      if (keptKeys.size < MAX_KEYS) keptKeys.set(key, json);
     }
     return json;
   }

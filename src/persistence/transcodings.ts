@@ -174,6 +174,16 @@ function parseIsoDate(text: string): number {
 }
 
 /**
+ * The last date written: its time and text, and its day's number and text. Every
+ * {@link DateAsIso} shares it (a text depends on nothing but the time), so a new application
+ * (a Worker may make one per request) reuses what the last one formatted.
+ */
+const written = { time: Number.NaN, text: '', day: Number.NaN, dayPrefix: '' };
+
+/** The last date text read and its time, shared likewise; it starts as a valid pair. */
+const read = { text: '1970-01-01T00:00:00.000+00:00', time: 0 };
+
+/**
  * `Date` as ISO 8601 in the original's format (`2026-11-27T13:14:01.123+00:00`), for the years
  * Python's `datetime` holds (1 to 9999). Reads what Python writes: `Z` or an offset, the
  * original's microseconds (kept to the millisecond), and a date with no offset as UTC (never
@@ -182,13 +192,6 @@ function parseIsoDate(text: string): number {
 export class DateAsIso implements Transcoding<Date, string> {
   readonly type = Date;
   readonly name = 'datetime_iso';
-  #day = Number.NaN;
-  #dayPrefix = '';
-  #lastTime = Number.NaN;
-  #lastText = '';
-  /** The last text read, and its time: events stored together share their date's text. */
-  #readText: string | undefined = undefined;
-  #readTime = Number.NaN;
 
   /**
    * Writes a date.
@@ -202,16 +205,16 @@ export class DateAsIso implements Transcoding<Date, string> {
     // time: the text of the last millisecond is kept, and the date part is made (and the
     // date's range checked) once per day.
     const time = value.getTime();
-    if (time === this.#lastTime) return this.#lastText;
+    if (time === written.time) return written.text;
     const day = Math.floor(time / MS_PER_DAY);
-    if (day !== this.#day) {
+    if (day !== written.day) {
       if (!(time >= MIN_TIME && time <= MAX_TIME)) {
         throw new TranscodingError(
           `transcoder: the date ${Number.isNaN(time) ? 'is invalid' : `${value.toISOString()} is outside the years 1 to 9999 that Python's datetime holds`}`,
         );
       }
-      this.#dayPrefix = value.toISOString().slice(0, -13);
-      this.#day = day;
+      written.dayPrefix = value.toISOString().slice(0, -13);
+      written.day = day;
     }
     let ms = time - day * MS_PER_DAY;
     const hours = Math.floor(ms / 3_600_000);
@@ -220,9 +223,9 @@ export class DateAsIso implements Transcoding<Date, string> {
     ms -= minutes * 60_000;
     const seconds = Math.floor(ms / 1000);
     ms -= seconds * 1000;
-    this.#lastText = `${this.#dayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(ms)}+00:00`;
-    this.#lastTime = time;
-    return this.#lastText;
+    written.text = `${written.dayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(ms)}+00:00`;
+    written.time = time;
+    return written.text;
   }
 
   /**
@@ -235,11 +238,11 @@ export class DateAsIso implements Transcoding<Date, string> {
    */
   decode(data: string): Date {
     // The events of one save, read one after another, have the same text: it is parsed once.
-    if (data === this.#readText && typeof data === 'string') return new Date(this.#readTime);
+    if (data === read.text) return new Date(read.time);
     const time = typeof data === 'string' ? parseIsoDate(data) : Number.NaN;
     if (Number.isNaN(time)) throw notIsoDate(data);
-    this.#readText = data;
-    this.#readTime = time;
+    read.text = data;
+    read.time = time;
     return new Date(time);
   }
 }

@@ -2,7 +2,7 @@
  * The seed's custom transcodings example, rewritten for a JavaScript value type, and the
  * default transcodings every application registers.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Aggregate,
   AggregateCreated,
@@ -204,6 +204,23 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => fresh.decode('')).toThrow(TranscodingError);
     expect(() => dates.decode('yesterday')).toThrow(TranscodingError);
     expect(dates.decode(other).toISOString()).toBe('2021-01-02T03:04:05.678Z');
+    // Every reader shares the kept text: two readers taking turns each get their own dates.
+    const epoch = '1970-01-01T00:00:00.000+00:00';
+    const turns = [dates, fresh, dates, fresh, new DateTimeAsIso()].map((reader, i) =>
+      reader.decode([text, other, epoch][i % 3] as string).getTime(),
+    );
+    expect(turns).toEqual([Date.parse(text), Date.parse(other), 0, Date.parse(text), Date.parse(other)]);
+  });
+
+  it('reads the text kept before any read (the epoch) as the epoch, in a fresh module', async () => {
+    // The shared reader starts with a valid pair, never an empty one: a fresh copy of the module
+    // has read nothing yet.
+    vi.resetModules();
+    const fresh = await import('../../src/persistence/transcodings.js');
+    const errors = await import('../../src/errors.js');
+    expect(fresh.DateAsIso).not.toBe(DateTimeAsIso);
+    expect(new fresh.DateAsIso().decode('1970-01-01T00:00:00.000+00:00').getTime()).toBe(0);
+    expect(() => new fresh.DateAsIso().decode('')).toThrow(errors.TranscodingError);
   });
 
   it('writes every date as toISOString would, with +00:00, across days, years and epochs', () => {
@@ -257,6 +274,12 @@ describe('custom transcodings (the seed example)', () => {
       expect(dates.encode(date), String(time)).toBe(expected(date));
       expect(dates.decode(dates.encode(date)).getTime(), String(time)).toBe(time);
     }
+    // Every writer shares the kept texts: two writers taking turns write the same.
+    const writers = [new DateTimeAsIso(), dates];
+    times.forEach((time, i) => {
+      const date = new Date(time);
+      expect((writers[i % 2] as DateTimeAsIso).encode(date), String(time)).toBe(expected(date));
+    });
   });
 
   it('refuses dates Python cannot hold, and reads only ISO 8601 dates, with no offset as UTC', () => {
