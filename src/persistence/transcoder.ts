@@ -72,7 +72,29 @@ const MAX_KEYS = 256;
  * JSON of a key depends on nothing else, so every transcoder shares them: a new application
  * (a Worker may make one per request) writes its first events as fast as the last one did.
  */
-const keptKeys = new Map<string, string>();
+const keptKeys = new Map<string, KeptKey>();
+
+/**
+ * A top-level key written as JSON with what comes before it and the colon after it, so that
+ * a field is written in two pieces (key and value), and a state in few.
+ */
+interface KeptKey {
+  /** As the first key: `{"name":`. */
+  readonly first: string;
+  /** After another field: `,"name":`. */
+  readonly next: string;
+}
+
+/** Returns a top-level key written as JSON, kept for the next time when there is room. */
+function keptKey(key: string): KeptKey {
+  let kept = keptKeys.get(key);
+  if (kept === undefined) {
+    const json = quote(key);
+    kept = { first: `{${json}:`, next: `,${json}:` };
+    if (keptKeys.size < MAX_KEYS) keptKeys.set(key, kept);
+  }
+  return kept;
+}
 
 /** The longest text of a custom value whose JSON a transcoder keeps for the next value. */
 const MAX_KEPT_TEXT = 64;
@@ -212,16 +234,23 @@ export class JsonTranscoder implements Transcoder {
   }
 
   #writeObject(record: Record<string, unknown>, depth: number): string {
-    let json = '{';
+    let json = '';
     let written = 0;
     for (const key in record) {
       const item = record[key];
       if (item === undefined) continue;
       if (key === PROTO_KEY) throw protoKeyError();
-      if (written > 0) json += ',';
-      json += `${depth === 0 ? this.#quoteKey(key) : quote(key)}:${this.#write(item, depth + 1)}`;
+      if (depth === 0) {
+        // The key's JSON with what comes before it, kept: two pieces per field.
+        const kept = keptKey(key);
+        json += written === 0 ? kept.first : kept.next;
+        json += this.#write(item, 1);
+      } else {
+        json += `${written === 0 ? '{' : ','}${quote(key)}:${this.#write(item, depth + 1)}`;
+      }
       written++;
     }
+    if (written === 0) return '{}';
     // Exactly `_type_` (a string) and `_data_` is what reading takes for a custom type.
     if (written === 2 && typeof record._type_ === 'string' && record._data_ !== undefined) {
       throw new TranscodingError(
@@ -272,15 +301,6 @@ export class JsonTranscoder implements Transcoder {
     }
     // The `_type_`/`_data_` object is one level, its data the next.
     return `${registered.prefix}${this.#write(data, depth + 1)}}`;
-  }
-
-  #quoteKey(key: string): string {
-    let json = keptKeys.get(key);
-    if (json === undefined) {
-      json = quote(key);
-      if (keptKeys.size < MAX_KEYS) keptKeys.set(key, json);
-    }
-    return json;
   }
 
   /**
