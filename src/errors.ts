@@ -74,6 +74,16 @@ export class AutomaticSnapshotError extends EventSourcingError {
   }
 }
 
+/**
+ * A save was refused because an earlier save of one of its aggregate objects, still in progress
+ * when it began, failed: this save's events follow that save's events, so they are not stored
+ * either. Nothing of this save is written; its events are pending again, behind the earlier
+ * save's. The earlier save's error is the `cause`.
+ */
+export class EarlierSaveError extends EventSourcingError {
+  override name = 'EarlierSaveError';
+}
+
 /** The base class of errors raised by recorders, after the database API standard. */
 export class PersistenceError extends EventSourcingError {
   override name = 'PersistenceError';

@@ -4,11 +4,23 @@
  *
  * @module
  */
-import { Aggregate, restorePendingEvents, type AggregateClass } from '../domain/aggregate.js';
+import {
+  Aggregate,
+  restorePendingEvents,
+  SaveInProgress,
+  type AggregateClass,
+  type EarlierSave,
+} from '../domain/aggregate.js';
 import type { AggregateEvent } from '../domain/events.js';
 import { Snapshot } from '../domain/snapshot.js';
 import { Topics } from '../domain/topics.js';
-import { AutomaticSnapshotError, ConfigurationError, RecordConflictError, TopicError } from '../errors.js';
+import {
+  AutomaticSnapshotError,
+  ConfigurationError,
+  EarlierSaveError,
+  RecordConflictError,
+  TopicError,
+} from '../errors.js';
 import { memory } from '../memory/persistence.js';
 import type { Cipher, Compressor } from '../persistence/codecs.js';
 import { EventStore, recordingsOf, type Recording } from '../persistence/event-store.js';
@@ -102,8 +114,8 @@ export class Application {
    * Creates the application and its parts, through the `construct...` hooks.
    *
    * @param config - persistence, snapshotting, section size, cipher, compressor, name
-   * @throws {@link ConfigurationError} when the application has no name, a snapshot interval
-   *   is not a positive integer or is given for a class not among its aggregates, or the persistence, cipher or compressor given lacks a method
+   * @throws {@link ConfigurationError} when the application has no name, the section size or a
+   *   snapshot interval is not a positive integer, an interval is given for a class not among its aggregates, or the persistence, cipher or compressor given lacks a method
    *   of its interface (a class instead of an instance, a key instead of a cipher)
    */
   constructor(config: ApplicationConfig = {}) {
@@ -124,6 +136,12 @@ export class Application {
     );
     checkPart(name, 'cipher', config.cipher, ['encrypt', 'decrypt'], 'new AesGcmCipher(key)');
     checkPart(name, 'compressor', config.compressor, ['compress', 'decompress'], 'new ZlibCompressor()');
+    const { sectionSize } = config;
+    if (sectionSize !== undefined && (!Number.isSafeInteger(sectionSize) || sectionSize < 1)) {
+      throw new ConfigurationError(
+        `application ${name}: config.sectionSize must be a positive integer, got ${String(sectionSize)}`,
+      );
+    }
     this.config = config;
     this.#persistence = config.persistence ?? memory();
     const snapshotting = config.snapshotting ?? false;
@@ -237,7 +255,9 @@ export class Application {
    * then calls {@link Application.notify}.
    *
    * A save that fails writes nothing and puts the events back on their aggregates, so an
-   * aggregate never holds state that neither its store nor its pending events explain.
+   * aggregate never holds state that neither its store nor its pending events explain. A save
+   * of an aggregate object whose earlier save is still in progress waits for it before
+   * recording, so each aggregate's events are stored in the order they were triggered.
    *
    * @param aggregates - the aggregates whose pending events to save
    * @returns a recording per event with its notification; `[]` when nothing was pending
@@ -247,6 +267,9 @@ export class Application {
    * @throws TypeError when an argument is not an aggregate, and {@link TopicError} when an
    *   aggregate's class is not one of the application's: no events are collected, nothing is
    *   written
+   * @throws {@link EarlierSaveError} when an earlier save of one of the aggregate objects, in
+   *   progress when this one began, failed: nothing of this save is written, and its events go
+   *   back behind the earlier save's
    * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
    *   of this save is written
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
@@ -261,19 +284,25 @@ export class Application {
     for (let i = 0; i < aggregates.length; i++) collected[i] = (aggregates[i] as Aggregate).collectEvents();
     const events = collected.length === 1 ? (collected[0] as AggregateEvent[]) : collected.flat();
     if (events.length === 0) return [];
+    // A save of the same aggregate object still in progress is waited for before recording.
+    const save = new SaveInProgress();
+    const earlier = save.begin(aggregates, collected);
     let recordings: Recording<AggregateEvent>[];
     try {
       // The event store's put, written out: the recorder's promise is awaited here rather
       // than through a promise of put's own, one promise fewer per save (~6% of its work).
       const mapped = this.mapper.mapEvents(events);
       const stored = Array.isArray(mapped) ? mapped : await mapped;
+      if (earlier !== undefined) await this.#followEarlier(earlier);
       recordings = recordingsOf(events, stored, await this.recorder.insertEvents(stored));
     } catch (error) {
       for (let i = aggregates.length - 1; i >= 0; i--) {
         restorePendingEvents(aggregates[i] as Aggregate, collected[i] as AggregateEvent[]);
       }
+      save.end(aggregates, true, error);
       throw error;
     }
+    save.end(aggregates, false);
     const snapshotError =
       this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
     // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
@@ -287,6 +316,24 @@ export class Application {
       );
     }
     return recordings;
+  }
+
+  /**
+   * Waits for earlier saves of a save's aggregate objects, and refuses the save when one failed.
+   *
+   * @param earlier - the aggregates with a save in progress, and those saves
+   * @throws {@link EarlierSaveError} when one of them failed
+   */
+  async #followEarlier(earlier: readonly EarlierSave[]): Promise<void> {
+    for (const { aggregate, save } of earlier) {
+      const { failed, error } = await save.outcome();
+      if (failed) {
+        throw new EarlierSaveError(
+          `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
+          { cause: error },
+        );
+      }
+    }
   }
 
   #checkSaved(aggregate: unknown, index: number): void {

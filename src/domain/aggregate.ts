@@ -14,6 +14,7 @@ import { newId } from './ids.js';
 import type { Upcast } from './upcasts.js';
 
 const PENDING = Symbol('pendingEvents');
+const SAVING = Symbol('saving');
 
 /** An event class whose events apply to aggregates of type `A`. */
 type AppliesTo<A> = { readonly prototype: { apply(aggregate: A): void } };
@@ -67,6 +68,8 @@ export abstract class Aggregate {
   declare readonly modifiedOn: Date;
   /** Events triggered but not yet collected (a symbol key: never part of a snapshot). */
   private [PENDING]: AggregateEvent[] = [];
+  /** The last save of its events not yet stored or refused (a symbol key: never in a snapshot). */
+  private [SAVING]: SaveInProgress | undefined = undefined;
 
   /**
    * Creates an aggregate of the class it is called on, by making its created event and
@@ -122,9 +125,10 @@ export abstract class Aggregate {
 }
 
 /**
- * Puts events back in front of an aggregate's pending events, after a save of them failed, so
- * the aggregate's state and its pending events agree again (internal: not exported by the
- * package).
+ * Puts events back among an aggregate's pending events, after a save of them failed, so the
+ * aggregate's state and its pending events agree again (internal: not exported by the
+ * package). They go in order of version: in front of events triggered since, and behind those
+ * of an earlier save that failed first.
  *
  * @param aggregate - the aggregate the events were collected from
  * @param events - the events, as {@link Aggregate.collectEvents} returned them
@@ -132,5 +136,84 @@ export abstract class Aggregate {
 export function restorePendingEvents(aggregate: Aggregate, events: readonly AggregateEvent[]): void {
   if (events.length === 0) return;
   const target = aggregate as unknown as { [PENDING]: AggregateEvent[] };
-  target[PENDING] = [...events, ...target[PENDING]];
+  target[PENDING] = [...events, ...target[PENDING]].sort((x, y) => x.originatorVersion - y.originatorVersion);
+}
+
+/** The view of an aggregate's save in progress, used only by {@link SaveInProgress}. */
+type Saving = { [SAVING]: SaveInProgress | undefined };
+
+/** An aggregate with a save in progress that a new save of it must wait for. */
+export interface EarlierSave {
+  /** The aggregate. */
+  readonly aggregate: Aggregate;
+  /** Its save in progress. */
+  readonly save: SaveInProgress;
+}
+
+/**
+ * A save of aggregates' collected events, from collection until its recorder has stored or
+ * refused them (internal: not exported by the package). A later save of one of the same
+ * aggregate objects waits for it, so each aggregate's events are stored in the order they were
+ * triggered, and none is stored once an earlier one of them was refused.
+ */
+export class SaveInProgress {
+  #ended = false;
+  #failed = false;
+  #error: unknown = undefined;
+  #waiting: Promise<void> | undefined = undefined;
+  #wake: (() => void) | undefined = undefined;
+
+  /**
+   * Marks the aggregates that gave events as being saved by this save.
+   *
+   * @param aggregates - the aggregates of the save
+   * @param collected - the events collected from each
+   * @returns each aggregate's earlier save still in progress, or undefined when there is none
+   */
+  begin(
+    aggregates: readonly Aggregate[],
+    collected: readonly (readonly AggregateEvent[])[],
+  ): EarlierSave[] | undefined {
+    let earlier: EarlierSave[] | undefined;
+    for (let i = 0; i < aggregates.length; i++) {
+      if ((collected[i] as readonly AggregateEvent[]).length === 0) continue;
+      const aggregate = aggregates[i] as Aggregate;
+      const save = (aggregate as unknown as Saving)[SAVING];
+      if (save !== undefined && save !== this) (earlier ??= []).push({ aggregate, save });
+      (aggregate as unknown as Saving)[SAVING] = this;
+    }
+    return earlier;
+  }
+
+  /**
+   * Ends the save: its aggregates are no longer being saved by it, and saves waiting for it go on.
+   *
+   * @param aggregates - the aggregates of the save
+   * @param failed - whether it failed
+   * @param error - its error, when it failed
+   */
+  end(aggregates: readonly Aggregate[], failed: boolean, error?: unknown): void {
+    this.#ended = true;
+    this.#failed = failed;
+    this.#error = error;
+    for (let i = 0; i < aggregates.length; i++) {
+      const aggregate = aggregates[i] as unknown as Saving;
+      if (aggregate[SAVING] === this) aggregate[SAVING] = undefined;
+    }
+    this.#wake?.();
+  }
+
+  /**
+   * Waits for the save to end.
+   *
+   * @returns whether it failed, and its error when it did
+   */
+  async outcome(): Promise<{ readonly failed: boolean; readonly error: unknown }> {
+    if (!this.#ended) {
+      await (this.#waiting ??= new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      }));
+    }
+    return { failed: this.#failed, error: this.#error };
+  }
 }

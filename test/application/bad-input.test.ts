@@ -168,6 +168,10 @@ describe('bad input', () => {
   it('refuses a section size that is not a positive integer', () => {
     const recorder = memory().applicationRecorder('x');
     expect(() => new LocalNotificationLog(recorder, 0)).toThrow(RangeError);
-    expect(() => new Worlds({ sectionSize: 1.5 })).toThrow(RangeError);
+    // In an application's config, as every other bad config value: a ConfigurationError.
+    for (const sectionSize of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => new Worlds({ sectionSize })).toThrow(ConfigurationError);
+      expect(() => new Worlds({ sectionSize })).toThrow(/config\.sectionSize must be a positive integer/);
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   AutomaticSnapshotError,
   CipherError,
   ConfigurationError,
+  EarlierSaveError,
   EventStore,
   OriginatorVersionError,
   RecordConflictError,
@@ -60,6 +61,26 @@ class FailingCipher implements Cipher {
   async encrypt(): Promise<Uint8Array> {
     await new Promise((resolve) => setTimeout(resolve, 1));
     throw new CipherError('test: encryption failed');
+  }
+  async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
+    return ciphertext;
+  }
+}
+
+/**
+ * A cipher that follows a script, one step per encrypted event: wait some milliseconds, then
+ * fail or pass the bytes through. Steps past the end of the script pass at once.
+ */
+class ScriptedCipher implements Cipher {
+  readonly #steps: { readonly wait: number; readonly fail: boolean }[];
+  constructor(steps: { readonly wait: number; readonly fail: boolean }[]) {
+    this.#steps = [...steps];
+  }
+  async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
+    const step = this.#steps.shift() ?? { wait: 0, fail: false };
+    await new Promise((resolve) => setTimeout(resolve, step.wait));
+    if (step.fail) throw new CipherError('test: encryption failed');
+    return plaintext;
   }
   async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
     return ciphertext;
@@ -134,6 +155,113 @@ describe('a save that fails', () => {
     expect(await app.recorder.selectEvents(other.id)).toEqual([]);
     expect(other.collectEvents().map((e) => e.originatorVersion)).toEqual([1]);
     expect(copy.collectEvents().map((e) => e.originatorVersion)).toEqual([2]);
+  });
+});
+
+describe('saves of one aggregate object in progress at once', () => {
+  it('store nothing that follows a version refused as a conflict', async () => {
+    const app = new Worlds();
+    const world = World.create();
+    await app.save(world);
+    // Another copy takes version 2 first.
+    const other = await app.repository.get<World>(world.id);
+    other.makeItSo('theirs');
+    await app.save(other);
+    // This copy, still at version 1, saves version 2 and, without waiting, version 3.
+    world.makeItSo('ours');
+    const first = app.save(world);
+    world.makeItSo('built on ours');
+    const second = app.save(world);
+    await expect(first).rejects.toThrow(RecordConflictError);
+    const refused = await second.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(EarlierSaveError);
+    expect((refused as EarlierSaveError).cause).toBeInstanceOf(RecordConflictError);
+    expect((refused as Error).message).toContain(world.id);
+    // Version 3 was not stored on top of the other copy's version 2.
+    expect((await app.repository.get<World>(world.id)).history).toEqual(['theirs']);
+    expect(await app.recorder.maxNotificationId()).toBe(2);
+    // Both refused events are pending again, in order.
+    expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([2, 3]);
+  });
+
+  it('leave no gap when an earlier one fails, and a retry stores every version in order', async () => {
+    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 5, fail: true }]) });
+    const world = World.create();
+    const first = app.save(world);
+    world.makeItSo('dinosaurs');
+    const second = app.save(world);
+    await expect(first).rejects.toThrow(CipherError);
+    await expect(second).rejects.toThrow(EarlierSaveError);
+    // Version 2 was not stored without version 1.
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+    const recordings = await app.save(world);
+    expect(recordings.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect((await app.repository.get<World>(world.id)).history).toEqual(['dinosaurs']);
+  });
+
+  it('put the events of saves that all fail back in order, before events triggered since', async () => {
+    const app = new Worlds({
+      cipher: new ScriptedCipher([
+        { wait: 0, fail: true },
+        { wait: 10, fail: true },
+      ]),
+    });
+    const world = World.create();
+    const first = app.save(world);
+    world.makeItSo('a');
+    const second = app.save(world);
+    world.makeItSo('b');
+    // The first save fails, then the second save's own encryption: its events go back behind
+    // the first save's, though triggered events were pending by then.
+    const [firstOutcome, secondOutcome] = await Promise.allSettled([first, second]);
+    expect(firstOutcome.status === 'rejected' && firstOutcome.reason).toBeInstanceOf(CipherError);
+    expect(secondOutcome.status === 'rejected' && secondOutcome.reason).toBeInstanceOf(CipherError);
+    expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2, 3]);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+  });
+
+  it('record their events in the order they were triggered, whichever was encrypted first', async () => {
+    // The first save's event takes longest to encrypt; without waiting, the later saves'
+    // events would reach the log before it.
+    const app = new Worlds({
+      cipher: new ScriptedCipher([
+        { wait: 20, fail: false },
+        { wait: 10, fail: false },
+        { wait: 0, fail: false },
+      ]),
+    });
+    const world = World.create();
+    const saves = [app.save(world)];
+    world.makeItSo('a');
+    saves.push(app.save(world));
+    world.makeItSo('b');
+    saves.push(app.save(world));
+    const recordings = (await Promise.all(saves)).flat();
+    expect(recordings.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    const log = await app.log.select(1, 10);
+    expect(log.map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
+  });
+
+  it('of different aggregates do not wait for each other, nor fail together', async () => {
+    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 20, fail: true }]) });
+    const slow = World.create();
+    const fast = World.create();
+    const failing = app.save(slow);
+    // Saved while the other save is in progress, and recorded before it ends.
+    const recordings = await app.save(fast);
+    expect(recordings.map((r) => r.notification.id)).toEqual([1]);
+    await expect(failing).rejects.toThrow(CipherError);
+    expect((await app.repository.get<World>(fast.id)).version).toBe(1);
   });
 });
 
