@@ -4,13 +4,10 @@
  *
  * @module
  */
-import { fromBase64, toBase64 } from '../persistence/bytes.js';
+import { fromBase64, isBase64, toBase64 } from '../persistence/bytes.js';
 
 /** The AES key sizes, in bytes: AES-128, AES-192 and AES-256. */
 export const KEY_SIZES: readonly number[] = [16, 24, 32];
-
-// Standard base64 with padding, as Python's b64encode writes it.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 // ASCII whitespace, which Python's b64decode drops too: a key read from a file or a secret
 // often ends with a newline, and base64 may be wrapped over lines.
@@ -32,7 +29,7 @@ export function decodeKey(key: unknown): Uint8Array<ArrayBuffer> {
     );
   }
   const text = key.replace(WHITESPACE, '');
-  if (!BASE64.test(text)) {
+  if (!isBase64(text)) {
     throw new TypeError(
       'cipher: the key is not standard base64 text (A-Z, a-z, 0-9, + and /, padded with =); make one with createKey(32) of the cipher class',
     );

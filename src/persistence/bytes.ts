@@ -19,20 +19,31 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** Standard base64 with padding, as `btoa` and Python's `b64encode` write it. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
- * Decodes standard base64 (padding optional).
+ * Tells whether text is standard base64 with its padding (internal: not exported by the
+ * package).
+ *
+ * @param text - the text
+ * @returns true when {@link fromBase64} reads it
+ */
+export function isBase64(text: string): boolean {
+  return BASE64.test(text);
+}
+
+/**
+ * Decodes standard base64, padded as `btoa` writes it.
  *
  * @param text - the base64 text
  * @returns the bytes
- * @throws TypeError when the text is not base64
+ * @throws TypeError when the text is not standard base64 with its padding (`atob` alone would
+ *   also take whitespace and missing padding)
  */
 export function fromBase64(text: string): Uint8Array {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch (error) {
-    throw new TypeError('bytes: text is not valid base64', { cause: error });
-  }
+  if (!isBase64(text)) throw new TypeError('bytes: text is not standard base64 with its padding');
+  const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

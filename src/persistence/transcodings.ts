@@ -252,6 +252,16 @@ function notIsoDate(data: unknown): TranscodingError {
   return new TranscodingError(`transcoder: ${shown} is not an ISO 8601 date`);
 }
 
+/** The text of a `bigint`: decimal digits, optionally negative. */
+const DECIMAL = /^-?[0-9]+$/;
+
+/** Names what a transcoding was given instead of its data, for its error. */
+function describe(data: unknown): string {
+  if (typeof data === 'string') return `'${data.length > 40 ? `${data.slice(0, 40)}...` : data}'`;
+  if (Array.isArray(data)) return 'a list';
+  return data === null ? 'null' : `a value of type ${typeof data}`;
+}
+
 /** `bigint` as its decimal digits. */
 export class BigIntAsString implements Transcoding<bigint, string> {
   readonly type = BigInt;
@@ -259,7 +269,17 @@ export class BigIntAsString implements Transcoding<bigint, string> {
   encode(value: bigint): string {
     return value.toString();
   }
+  /**
+   * Reads a `bigint`.
+   *
+   * @param data - its decimal digits, with a leading `-` when negative
+   * @returns the value
+   * @throws TypeError for anything else (`BigInt` alone would take `''`, hex or `[7]`)
+   */
   decode(data: string): bigint {
+    if (typeof data !== 'string' || !DECIMAL.test(data)) {
+      throw new TypeError(`bigint: expected decimal digits, got ${describe(data)}`);
+    }
     return BigInt(data);
   }
 }
@@ -271,7 +291,16 @@ export class BytesAsBase64 implements Transcoding<Uint8Array, string> {
   encode(value: Uint8Array): string {
     return toBase64(value);
   }
+  /**
+   * Reads bytes.
+   *
+   * @param data - their base64 text
+   * @returns the bytes
+   * @throws TypeError for anything but base64 text
+   */
   decode(data: string): Uint8Array {
+    if (typeof data !== 'string')
+      throw new TypeError(`bytes_base64: expected base64 text, got ${describe(data)}`);
     return fromBase64(data);
   }
 }
@@ -283,7 +312,20 @@ export class MapAsPairs implements Transcoding<Map<unknown, unknown>, [unknown, 
   encode(value: Map<unknown, unknown>): [unknown, unknown][] {
     return [...value];
   }
+  /**
+   * Reads a `Map`.
+   *
+   * @param data - its `[key, value]` pairs
+   * @returns the map
+   * @throws TypeError for anything but a list of pairs
+   */
   decode(data: [unknown, unknown][]): Map<unknown, unknown> {
+    if (
+      !Array.isArray(data) ||
+      !(data as unknown[]).every((pair) => Array.isArray(pair) && pair.length === 2)
+    ) {
+      throw new TypeError(`map: expected a list of [key, value] pairs, got ${describe(data)}`);
+    }
     return new Map(data);
   }
 }
@@ -295,7 +337,15 @@ export class SetAsList implements Transcoding<Set<unknown>, unknown[]> {
   encode(value: Set<unknown>): unknown[] {
     return [...value];
   }
+  /**
+   * Reads a `Set`.
+   *
+   * @param data - its members
+   * @returns the set
+   * @throws TypeError for anything but a list (`new Set` alone would take a string's characters)
+   */
   decode(data: unknown[]): Set<unknown> {
+    if (!Array.isArray(data)) throw new TypeError(`set: expected a list, got ${describe(data)}`);
     return new Set(data);
   }
 }

@@ -387,17 +387,43 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => app.transcoder.encode({ o: Object.create({ inherited: 1 }) as object })).toThrow(
       /not plain data/,
     );
+    // Types are matched exactly, as in the original: a subclass of a type with a transcoding
+    // (Node's Buffer is one of Uint8Array) would be read back as its parent, so it is refused.
+    class Bytes extends Uint8Array {}
+    class Day extends Date {}
+    expect(() => app.transcoder.encode({ b: new Bytes(2) })).toThrow(
+      /object of type Bytes is not serializable/,
+    );
+    expect(() => app.transcoder.encode({ d: new Day(0) })).toThrow(/object of type Day is not serializable/);
     // A function under that key is still a function: not data.
     expect(() => app.transcoder.encode({ c: { constructor: Map } })).toThrow(TranscodingError);
     // A stored custom type whose data its transcoding cannot read.
     const decode = (text: string) => app.transcoder.decode(new TextEncoder().encode(text));
     for (const text of [
       '{"b":{"_type_":"bigint","_data_":"1.5"}}',
+      // BigInt() alone would read these as 0n, 31n and 7n.
+      '{"b":{"_type_":"bigint","_data_":""}}',
+      '{"b":{"_type_":"bigint","_data_":" 0x1F "}}',
+      '{"b":{"_type_":"bigint","_data_":[7]}}',
       '{"m":{"_type_":"map","_data_":7}}',
+      // new Map() alone would take an entry of one or three items.
+      '{"m":{"_type_":"map","_data_":[["k"]]}}',
+      '{"m":{"_type_":"map","_data_":[["k",1,2]]}}',
+      // new Set() alone would take a string's characters.
+      '{"s":{"_type_":"set","_data_":"abc"}}',
+      // atob alone would take a number's digits, whitespace and missing padding.
+      '{"u":{"_type_":"bytes_base64","_data_":12}}',
+      '{"u":{"_type_":"bytes_base64","_data_":"AAE"}}',
+      '{"u":{"_type_":"bytes_base64","_data_":"AA E="}}',
       '{"d":{"_type_":"datetime_iso","_data_":7}}',
     ]) {
       expect(() => decode(text), text).toThrow(TranscodingError);
     }
+    // What the transcodings write is still read.
+    expect(decode('{"b":{"_type_":"bigint","_data_":"-12345678901234567890"}}')).toEqual({
+      b: -12345678901234567890n,
+    });
+    expect(decode('{"u":{"_type_":"bytes_base64","_data_":"AAE="}}')).toEqual({ u: new Uint8Array([0, 1]) });
   });
 
   it('writes small states into shared blocks, each state bytes no later state writes over', () => {

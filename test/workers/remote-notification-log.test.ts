@@ -175,4 +175,17 @@ describe('RemoteNotificationLog', () => {
       await expect(odd.log.section('1,1')).rejects.toBeInstanceOf(InterfaceError);
     }
   });
+
+  it('refuses a state that is not standard base64 with its padding', async () => {
+    const item = { id: 1, originator_id: 'w', originator_version: 1, topic: 't' };
+    // atob alone would read each of these (missing padding, whitespace) as some bytes.
+    for (const state of ['AAE', 'AA E=', 'AAE=\n', '-_8=']) {
+      const json = { id: '1,1', next_id: null, items: [{ ...item, state }] };
+      const error = await errorOf(Promise.resolve().then(() => sectionFromJson(json)));
+      expect([state, error]).toEqual([state, expect.any(InterfaceError)]);
+    }
+    expect(
+      sectionFromJson({ id: '1,1', next_id: null, items: [{ ...item, state: 'AAE=' }] }).items[0]?.state,
+    ).toEqual(new Uint8Array([0, 1]));
+  });
 });
