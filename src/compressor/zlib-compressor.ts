@@ -120,6 +120,7 @@ export class ZlibCompressor implements Compressor {
   }
 
   #inflate(data: Uint8Array): Uint8Array {
+    checkLeadingStoredBlocks(data);
     const storedLength = storedBlockLength(data);
     // Uint8Array's own slice: a Node Buffer's slice would share the input's memory.
     if (storedLength !== undefined) return Uint8Array.prototype.slice.call(data, 7, 7 + storedLength);
@@ -179,22 +180,43 @@ function stored(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * Checks the stored blocks a zlib stream starts with, each one's length against its complement,
+ * as zlib does and fflate does not: the stored streams this compressor writes, and what deflate
+ * writes for data it cannot shrink. A stored block after a deflated one does not start on a
+ * byte and is left to fflate, which does not check it.
+ *
+ * @param data - a zlib stream
+ * @throws Error when a length and its complement disagree
+ */
+function checkLeadingStoredBlocks(data: Uint8Array): void {
+  // A preset dictionary (which fflate refuses) would put four bytes before the first block.
+  if (((data[1] ?? 0) & 0x20) !== 0) return;
+  for (let at = 2; at + 5 <= data.length;) {
+    const header = data[at] as number;
+    // Bits 1-2 of a block's first byte are its type: 0 for stored.
+    if ((header & 0x06) !== 0) return;
+    const length = (data[at + 1] as number) | ((data[at + 2] as number) << 8);
+    const complement = (data[at + 3] as number) | ((data[at + 4] as number) << 8);
+    if (complement !== (~length & 0xffff)) throw new Error('invalid stored block lengths');
+    // Bit 0 marks the final block.
+    if ((header & 0x01) !== 0) return;
+    at += 5 + length;
+  }
+}
+
+/**
  * Reads the framing of a zlib stream of one stored block, as {@link stored} writes data of up
- * to 65,535 bytes.
+ * to 65,535 bytes (its lengths checked by {@link checkLeadingStoredBlocks} first).
  *
  * @param data - a zlib stream
  * @returns the length of the stored data, or undefined when the stream is anything else
- * @throws Error when the block's length and its complement disagree, or the stream is shorter
- *   than the block (fflate does not check the complement; zlib does)
+ * @throws Error when the stream is shorter than the block
  * @throws {@link CompressorError} when bytes follow the end of the stream
  */
 function storedBlockLength(data: Uint8Array): number | undefined {
   if (data[0] !== 0x78 || data[1] !== 0x01 || data[2] !== 0x01) return undefined;
   const length = (data[3] ?? 0) | ((data[4] ?? 0) << 8);
-  const complement = (data[5] ?? 0) | ((data[6] ?? 0) << 8);
-  if (complement !== (~length & 0xffff) || data.length < length + 11) {
-    throw new Error('invalid stored block lengths');
-  }
+  if (data.length < length + 11) throw new Error('invalid stored block lengths');
   if (data.length > length + 11) throw trailingBytesError();
   return length;
 }

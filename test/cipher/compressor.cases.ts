@@ -139,6 +139,23 @@ export function describeCompressor(): void {
         const error = await failureOf(() => compressor.decompress(flipBit(compressed, index)));
         expect(error, `bit flipped at ${String(index)}`).toBeInstanceOf(CompressorError);
       }
+      // A stored block's length complement (bytes 5 and 6 of a first block), checked as zlib
+      // checks it: in a one-block stream, in deflate's own stored block for data it cannot
+      // shrink (header 78 9c), and in the first and second blocks of a long stored stream.
+      const cannotShrink = zlibSync(noise(300), { level: 6 });
+      expect(cannotShrink[2]).toBe(0x01);
+      const long = new ZlibCompressor({ level: 0 }).compress(noise(70_000));
+      for (const [name, data, index] of [
+        ['one block', compressor.compress(utf8('dinosaurs')), 5],
+        ['deflate, stored', cannotShrink, 5],
+        ['first of two', long, 6],
+        ['second of two', long, 2 + 5 + 65_535 + 3],
+      ] as const) {
+        const error = await failureOf(() => compressor.decompress(flipBit(data, index)));
+        expect(error, name).toBeInstanceOf(CompressorError);
+        expect(error.cause, name).toBeInstanceOf(Error);
+        expect((error.cause as Error).message, name).toMatch(/invalid stored block lengths/);
+      }
       // A stored block whose content changed: only the checksum can tell.
       const stored = compressor.compress(utf8('dinosaurs'));
       const error = await failureOf(() => compressor.decompress(flipBit(stored, 8)));
