@@ -74,6 +74,12 @@ function describe(name: string, doing: string): { kind: 'error'; title: string; 
         title: 'This key cannot read the stored events',
         detail: `${doing} failed: the events were encrypted with another key (or are not encrypted). Nothing was changed.`,
       };
+    case 'KeyRefusedError':
+      return {
+        kind: 'error',
+        title: 'This browser cannot use this key',
+        detail: `${doing} failed: this browser refuses an AES key of this size (Chromium has no AES-192, which 24-byte keys need). Use a key of 16 or 32 bytes. Nothing was changed.`,
+      };
     case 'CompressorError':
       return {
         kind: 'error',

@@ -37,21 +37,28 @@ export function persistenceOf(config: StoreConfig): Persistence {
   return config.backend === 'indexeddb' ? indexedDb({ dbName: config.dbName }) : memory();
 }
 
+/** The browser cannot encrypt with a key (Chromium's WebCrypto has no AES-192). */
+export class KeyRefusedError extends Error {
+  override name = 'KeyRefusedError';
+}
+
 /**
  * Opens the user's `Worlds` application over a store, with snapshotting on, and checks that it
- * can read what is there: storage is available and the key decrypts the first event.
+ * can read and write what is there: storage is available, the browser encrypts with the key,
+ * and the key decrypts the first event.
  *
  * @param config - the store
  * @param persistence - the persistence to use (a new one of the config's by default)
  * @returns the application
- * @throws OperationalError when IndexedDB cannot be used, CipherError on a wrong key
+ * @throws OperationalError when IndexedDB cannot be used, KeyRefusedError when the browser
+ *   cannot encrypt with the key, CipherError on a wrong key
  */
 export async function openWorlds(
   config: StoreConfig,
   persistence: Persistence = persistenceOf(config),
 ): Promise<Worlds> {
-  const codecs =
-    config.key === null ? {} : { cipher: new AesGcmCipher(config.key), compressor: new ZlibCompressor() };
+  const cipher = config.key === null ? undefined : new AesGcmCipher(config.key);
+  const codecs = cipher === undefined ? {} : { cipher, compressor: new ZlibCompressor() };
   const app = new Worlds({
     persistence,
     snapshotting: true,
@@ -59,6 +66,10 @@ export async function openWorlds(
     ...codecs,
   });
   try {
+    // Decrypting the first event alone would pass a key the browser refuses on an empty store.
+    await cipher?.encrypt(new Uint8Array(1)).catch((error: unknown) => {
+      throw new KeyRefusedError('this browser cannot encrypt with the key', { cause: error });
+    });
     const [first] = await app.log.select(1, 1);
     if (first !== undefined) await app.mapper.toDomainEvent(first);
   } catch (error) {

@@ -383,6 +383,18 @@ describe('demo page', () => {
     await shot(page, '09-wrong-key', '.columns');
   });
 
+  it('says so when the browser cannot encrypt with a key, and keeps the one it has', async () => {
+    const before = await page.evaluate(() => localStorage.getItem('eventsourcing-demo:store'));
+    // 24 bytes: AES-192, which Chromium's WebCrypto does not have.
+    await page.fill('#key-input', randomBytes(24).toString('base64'));
+    await page.click('#key-submit');
+    await page.waitForSelector('#message[data-kind="error"]');
+    expect(await page.textContent('#message')).toContain('This browser cannot use this key');
+    // The settings, and so the key the page uses, are as they were.
+    expect(before).toContain('"key":"');
+    expect(await page.evaluate(() => localStorage.getItem('eventsourcing-demo:store'))).toBe(before);
+  });
+
   it("keeps another tab's worlds when this tab comes back from memory", async () => {
     const other = await open();
     const shared = await page.textContent('#db-name');
