@@ -256,8 +256,9 @@ export class Application {
    *
    * A save that fails writes nothing and puts the events back on their aggregates, so an
    * aggregate never holds state that neither its store nor its pending events explain. A save
-   * of an aggregate object whose earlier save is still in progress waits for it before
-   * recording, so each aggregate's events are stored in the order they were triggered.
+   * of an aggregate object whose earlier save is still in progress waits for it to finish
+   * (notify included) before recording, so each aggregate's events are stored, and notified,
+   * in the order they were triggered.
    *
    * @param aggregates - the aggregates whose pending events to save
    * @returns a recording per event with its notification; `[]` when nothing was pending
@@ -302,12 +303,18 @@ export class Application {
       save.end(aggregates, true, error);
       throw error;
     }
-    save.end(aggregates, false);
-    const snapshotError =
-      this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
-    // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
-    const notified = this.notify(recordings);
-    if (notified !== undefined) await notified;
+    let snapshotError: unknown;
+    try {
+      snapshotError =
+        this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
+      // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
+      const notified = this.notify(recordings);
+      if (notified !== undefined) await notified;
+    } finally {
+      // Recorded: a later save of the same aggregates goes on once this one is done, so
+      // notify sees each aggregate's saves one at a time, in order, even when it throws.
+      save.end(aggregates, false);
+    }
     if (snapshotError !== undefined) {
       throw new AutomaticSnapshotError(
         `application ${this.name}: the save was committed, but an automatic snapshot after it failed (its error is the cause)`,

@@ -252,6 +252,33 @@ describe('saves of one aggregate object in progress at once', () => {
     expect(log.map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
   });
 
+  it('are notified one at a time, in order, with automatic snapshots and an async notify', async () => {
+    const calls: string[] = [];
+    class Noted extends Worlds {
+      protected override async notify(recordings: readonly Recording[]): Promise<void> {
+        const versions = recordings.map((r) => r.domainEvent.originatorVersion).join();
+        calls.push(`start ${versions}`);
+        // The first call takes longest: a later save must not be notified meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, versions === '1' ? 20 : 0));
+        calls.push(`end ${versions}`);
+        if (versions === '2') throw new Error('test: notify failed after the save was stored');
+      }
+    }
+    const app = new Noted({ snapshotting: { intervals: [[World, 1]] } });
+    const world = World.create();
+    const saves = [app.save(world)];
+    world.makeItSo('a');
+    saves.push(app.save(world));
+    world.makeItSo('b');
+    saves.push(app.save(world));
+    const outcomes = await Promise.allSettled(saves);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(calls).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    // A notify that fails leaves its save stored: the next one was recorded after it.
+    expect((await app.log.select(1, 10)).map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
+    expect((await app.snapshots?.get(world.id, { desc: true, limit: 1 }))?.[0]?.originatorVersion).toBe(3);
+  });
+
   it('of different aggregates do not wait for each other, nor fail together', async () => {
     const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 20, fail: true }]) });
     const slow = World.create();
