@@ -256,9 +256,10 @@ export class Application {
    *
    * A save that fails writes nothing and puts the events back on their aggregates, so an
    * aggregate never holds state that neither its store nor its pending events explain. A save
-   * of an aggregate object whose earlier save is still in progress waits for it to finish
-   * (notify included) before recording, so each aggregate's events are stored, and notified,
-   * in the order they were triggered.
+   * of an aggregate object whose earlier save is still in progress waits for it (up to its
+   * automatic snapshots; not its notify, which may save the same aggregates) before recording,
+   * so each aggregate's events are stored, and notify is called with them, in the order they
+   * were triggered.
    *
    * @param aggregates - the aggregates whose pending events to save
    * @returns a recording per event with its notification; `[]` when nothing was pending
@@ -297,6 +298,9 @@ export class Application {
       if (earlier !== undefined) await this.#followEarlier(earlier);
       recordings = recordingsOf(events, stored, await this.recorder.insertEvents(stored));
     } catch (error) {
+      // A save that failed before it waited still ends after the saves it follows, so a
+      // later save never passes one of them.
+      if (earlier !== undefined) await settled(earlier);
       for (let i = aggregates.length - 1; i >= 0; i--) {
         restorePendingEvents(aggregates[i] as Aggregate, collected[i] as AggregateEvent[]);
       }
@@ -307,14 +311,14 @@ export class Application {
     try {
       snapshotError =
         this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
-      // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
-      const notified = this.notify(recordings);
-      if (notified !== undefined) await notified;
     } finally {
-      // Recorded: a later save of the same aggregates goes on once this one is done, so
-      // notify sees each aggregate's saves one at a time, in order, even when it throws.
+      // Done with its aggregates before notify: notify may save them again, and it is called
+      // for each aggregate's saves in the order they were recorded.
       save.end(aggregates, false);
     }
+    // Awaited only when it returns a promise: a synchronous notify costs no extra turn.
+    const notified = this.notify(recordings);
+    if (notified !== undefined) await notified;
     if (snapshotError !== undefined) {
       throw new AutomaticSnapshotError(
         `application ${this.name}: the save was committed, but an automatic snapshot after it failed (its error is the cause)`,
@@ -337,7 +341,8 @@ export class Application {
       if (failed) {
         throw new EarlierSaveError(
           `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
-          { cause: error },
+          // Down a chain of refused saves, the cause is the error that began it.
+          { cause: error instanceof EarlierSaveError ? error.cause : error },
         );
       }
     }
@@ -485,4 +490,13 @@ function checkPart(
   throw new ConfigurationError(
     `application ${application}: config.${key} must be an object with ${methods.join(' and ')} methods, such as ${example}; got ${given}`,
   );
+}
+
+/**
+ * Waits until saves have ended, whatever their outcome.
+ *
+ * @param earlier - the saves, with their aggregates
+ */
+async function settled(earlier: readonly EarlierSave[]): Promise<void> {
+  for (const { save } of earlier) await save.outcome();
 }

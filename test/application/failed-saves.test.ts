@@ -252,19 +252,22 @@ describe('saves of one aggregate object in progress at once', () => {
     expect(log.map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
   });
 
-  it('are notified one at a time, in order, with automatic snapshots and an async notify', async () => {
-    const calls: string[] = [];
+  it('are notified in order, after automatic snapshots that take a while', async () => {
+    const notified: string[] = [];
     class Noted extends Worlds {
-      protected override async notify(recordings: readonly Recording[]): Promise<void> {
-        const versions = recordings.map((r) => r.domainEvent.originatorVersion).join();
-        calls.push(`start ${versions}`);
-        // The first call takes longest: a later save must not be notified meanwhile.
-        await new Promise((resolve) => setTimeout(resolve, versions === '1' ? 20 : 0));
-        calls.push(`end ${versions}`);
-        if (versions === '2') throw new Error('test: notify failed after the save was stored');
+      protected override notify(recordings: readonly Recording[]): void {
+        notified.push(recordings.map((r) => r.domainEvent.originatorVersion).join());
+        if (notified.length === 2) throw new Error('test: notify failed after the save was stored');
       }
     }
-    const app = new Noted({ snapshotting: { intervals: [[World, 1]] } });
+    // Encrypted one after another: the three events, then the snapshot at version 1, slowly.
+    const cipher = new ScriptedCipher([
+      { wait: 0, fail: false },
+      { wait: 0, fail: false },
+      { wait: 0, fail: false },
+      { wait: 30, fail: false },
+    ]);
+    const app = new Noted({ cipher, snapshotting: { intervals: [[World, 1]] } });
     const world = World.create();
     const saves = [app.save(world)];
     world.makeItSo('a');
@@ -273,10 +276,85 @@ describe('saves of one aggregate object in progress at once', () => {
     saves.push(app.save(world));
     const outcomes = await Promise.allSettled(saves);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(calls).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
-    // A notify that fails leaves its save stored: the next one was recorded after it.
+    expect(notified).toEqual(['1', '2', '3']);
+    // A notify that fails leaves its save stored, and the next one goes on.
     expect((await app.log.select(1, 10)).map((n) => n.originatorVersion)).toEqual([1, 2, 3]);
-    expect((await app.snapshots?.get(world.id, { desc: true, limit: 1 }))?.[0]?.originatorVersion).toBe(3);
+    const snapshots = await app.snapshots?.get(world.id);
+    expect(snapshots?.map((snapshot) => snapshot.originatorVersion)).toEqual([1, 2, 3]);
+  });
+
+  it('may be made from notify, of the aggregates just saved or of ones a later save holds', async () => {
+    const a = World.create();
+    const b = World.create();
+    class Following extends Worlds {
+      protected override async notify(recordings: readonly Recording[]): Promise<void> {
+        if (recordings[0]?.domainEvent.originatorId !== a.id || recordings.length !== 1) return;
+        // Both are held by the second save below, which waits for the first.
+        a.makeItSo('from notify');
+        b.makeItSo('from notify too');
+        await this.save(a, b);
+      }
+    }
+    const app = new Following();
+    const first = app.save(a);
+    a.makeItSo('second save');
+    const second = app.save(a, b);
+    const outcome = await Promise.race([
+      Promise.allSettled([first, second]).then((all) => all.map((o) => o.status)),
+      new Promise((resolve) => {
+        setTimeout(() => {
+          resolve('still pending after 2 s');
+        }, 2_000);
+      }),
+    ]);
+    expect(outcome).toEqual(['fulfilled', 'fulfilled']);
+    expect((await app.repository.get<World>(a.id)).history).toEqual(['second save', 'from notify']);
+    expect((await app.repository.get<World>(b.id)).history).toEqual(['from notify too']);
+  });
+
+  it('that fail at once still end after the saves they follow, so a retry waits for those', async () => {
+    // The first save's event is encrypted slowly and fails; the second's fails at once.
+    const app = new Worlds({
+      cipher: new ScriptedCipher([
+        { wait: 30, fail: true },
+        { wait: 0, fail: true },
+      ]),
+    });
+    const world = World.create();
+    const settledOrder: string[] = [];
+    const first = app.save(world);
+    first.catch(() => settledOrder.push('first'));
+    world.makeItSo('a');
+    const second = app.save(world);
+    second.catch(() => settledOrder.push('second'));
+    await expect(second).rejects.toThrow(CipherError);
+    // The second save failed at once, but rejected only after the first had ended.
+    expect(settledOrder).toEqual(['first', 'second']);
+    world.makeItSo('b');
+    const recordings = await app.save(world);
+    expect(recordings.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+
+  it('refused down a chain give the error that began it as their cause', async () => {
+    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 10, fail: true }]) });
+    const world = World.create();
+    const saves = [app.save(world)];
+    world.makeItSo('a');
+    saves.push(app.save(world));
+    world.makeItSo('b');
+    saves.push(app.save(world));
+    const outcomes = await Promise.allSettled(saves);
+    const reasons = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error) : undefined));
+    expect(reasons[0]).toBeInstanceOf(CipherError);
+    expect(reasons[1]).toBeInstanceOf(EarlierSaveError);
+    expect(reasons[2]).toBeInstanceOf(EarlierSaveError);
+    expect(reasons[1]?.cause).toBe(reasons[0]);
+    expect(reasons[2]?.cause).toBe(reasons[0]);
+    expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2, 3]);
   });
 
   it('of different aggregates do not wait for each other, nor fail together', async () => {
