@@ -87,6 +87,29 @@ class ScriptedCipher implements Cipher {
   }
 }
 
+/**
+ * A Worlds application whose cipher follows a script of `[wait, fail]` steps (see
+ * {@link ScriptedCipher}).
+ *
+ * @param steps - one step per encrypted event
+ * @returns the application
+ */
+function scripted(...steps: [wait: number, fail: boolean][]): Worlds {
+  return new Worlds({ cipher: new ScriptedCipher(steps.map(([wait, fail]) => ({ wait, fail }))) });
+}
+
+/**
+ * Saves a new world, and gets a copy of it: two objects of one aggregate.
+ *
+ * @param app - the application
+ * @returns the world and its copy, both at version 1
+ */
+async function savedWithCopy(app: Worlds): Promise<[World, World]> {
+  const world = World.create();
+  await app.save(world);
+  return [world, await app.repository.get<World>(world.id)];
+}
+
 describe('a save that fails', () => {
   it('writes nothing and puts the events back, so a retry fails the same way and no version is skipped', async () => {
     const app = new Notebooks();
@@ -143,9 +166,7 @@ describe('a save that fails', () => {
 
   it('puts the events back on every aggregate of a conflicting save', async () => {
     const app = new Worlds();
-    const world = World.create();
-    await app.save(world);
-    const copy = await app.repository.get<World>(world.id);
+    const [world, copy] = await savedWithCopy(app);
     world.makeItSo('first');
     await app.save(world);
     copy.makeItSo('second');
@@ -161,10 +182,8 @@ describe('a save that fails', () => {
 describe('saves of one aggregate object in progress at once', () => {
   it('store nothing that follows a version refused as a conflict', async () => {
     const app = new Worlds();
-    const world = World.create();
-    await app.save(world);
+    const [world, other] = await savedWithCopy(app);
     // Another copy takes version 2 first.
-    const other = await app.repository.get<World>(world.id);
     other.makeItSo('theirs');
     await app.save(other);
     // This copy, still at version 1, saves version 2 and, without waiting, version 3.
@@ -188,7 +207,7 @@ describe('saves of one aggregate object in progress at once', () => {
   });
 
   it('leave no gap when an earlier one fails, and a retry stores every version in order', async () => {
-    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 5, fail: true }]) });
+    const app = scripted([5, true]);
     const world = World.create();
     const first = app.save(world);
     world.makeItSo('dinosaurs');
@@ -206,12 +225,7 @@ describe('saves of one aggregate object in progress at once', () => {
   });
 
   it('put the events of saves that all fail back in order, before events triggered since', async () => {
-    const app = new Worlds({
-      cipher: new ScriptedCipher([
-        { wait: 0, fail: true },
-        { wait: 10, fail: true },
-      ]),
-    });
+    const app = scripted([0, true], [10, true]);
     const world = World.create();
     const first = app.save(world);
     world.makeItSo('a');
@@ -229,13 +243,7 @@ describe('saves of one aggregate object in progress at once', () => {
   it('record their events in the order they were triggered, whichever was encrypted first', async () => {
     // The first save's event takes longest to encrypt; without waiting, the later saves'
     // events would reach the log before it.
-    const app = new Worlds({
-      cipher: new ScriptedCipher([
-        { wait: 20, fail: false },
-        { wait: 10, fail: false },
-        { wait: 0, fail: false },
-      ]),
-    });
+    const app = scripted([20, false], [10, false], [0, false]);
     const world = World.create();
     const saves = [app.save(world)];
     world.makeItSo('a');
@@ -314,12 +322,7 @@ describe('saves of one aggregate object in progress at once', () => {
 
   it('that fail at once still end after the saves they follow, so a retry waits for those', async () => {
     // The first save's event is encrypted slowly and fails; the second's fails at once.
-    const app = new Worlds({
-      cipher: new ScriptedCipher([
-        { wait: 30, fail: true },
-        { wait: 0, fail: true },
-      ]),
-    });
+    const app = scripted([30, true], [0, true]);
     const world = World.create();
     const settledOrder: string[] = [];
     const first = app.save(world);
@@ -340,7 +343,7 @@ describe('saves of one aggregate object in progress at once', () => {
   });
 
   it('refused down a chain give the error that began it as their cause', async () => {
-    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 10, fail: true }]) });
+    const app = scripted([10, true]);
     const world = World.create();
     const saves = [app.save(world)];
     world.makeItSo('a');
@@ -358,7 +361,7 @@ describe('saves of one aggregate object in progress at once', () => {
   });
 
   it('of different aggregates do not wait for each other, nor fail together', async () => {
-    const app = new Worlds({ cipher: new ScriptedCipher([{ wait: 20, fail: true }]) });
+    const app = scripted([20, true]);
     const slow = World.create();
     const fast = World.create();
     const failing = app.save(slow);
