@@ -12,7 +12,7 @@ import {
   type EarlierSave,
 } from '../domain/aggregate.js';
 import type { AggregateEvent } from '../domain/events.js';
-import { Snapshot } from '../domain/snapshot.js';
+import { takeSnapshot, type Snapshot } from '../domain/snapshot.js';
 import { Topics } from '../domain/topics.js';
 import {
   AutomaticSnapshotError,
@@ -389,7 +389,8 @@ export class Application {
   ): Promise<void> {
     const snapshots = this.#snapshotsOrThrow();
     const aggregate = await this.repository.get(aggregateId, { version: options.version });
-    await snapshots.put([Snapshot.take(aggregate)]);
+    // A fresh aggregate, encoded at once: the snapshot need not copy its state.
+    await snapshots.put([takeSnapshot(aggregate, false)]);
   }
 
   /** Closes the application's recorders; data in durable stores stays. */

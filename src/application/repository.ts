@@ -5,7 +5,7 @@
  */
 import type { Aggregate } from '../domain/aggregate.js';
 import { AggregateCreated, type AggregateEvent, type DomainEvent } from '../domain/events.js';
-import type { Snapshot } from '../domain/snapshot.js';
+import { restoreSnapshot, type Snapshot } from '../domain/snapshot.js';
 import type { Topics } from '../domain/topics.js';
 import { AggregateNotFoundError, OriginatorVersionError } from '../errors.js';
 import type { EventStore } from '../persistence/event-store.js';
@@ -63,7 +63,10 @@ export class Repository {
     let aggregate: Aggregate | undefined;
     if (this.snapshotStore !== undefined) {
       const [snapshot] = await this.snapshotStore.get(aggregateId, { desc: true, limit: 1, lte: version });
-      if (snapshot !== undefined) aggregate = snapshot.restore(this.#topics.aggregateClass(snapshot.topic));
+      // Decoded for this get alone: its state becomes the aggregate's without a copy.
+      if (snapshot !== undefined) {
+        aggregate = restoreSnapshot(snapshot, this.#topics.aggregateClass(snapshot.topic), false);
+      }
     }
     const events = await this.eventStore.get(aggregateId, { gt: aggregate?.version, lte: version });
     for (const event of events) aggregate = this.#project(aggregate, event);

@@ -5,6 +5,7 @@
  */
 import { OriginatorIdError, OriginatorVersionError, TranscodingError } from '../errors.js';
 import type { Aggregate } from './aggregate.js';
+import { copyData } from './copy.js';
 import type { Upcast } from './upcasts.js';
 
 /** A domain event: what happened, to which originator, at which version, when. */
@@ -171,7 +172,7 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
       const value = source[key];
       // Left out of stored state (JSON has no undefined): replayed, the field keeps its
       // initial value, so it does here too.
-      if (value !== undefined) target[key] = copyData(value, 0);
+      if (value !== undefined) target[key] = copyData(value, "a created event's payload");
     }
   }
 
@@ -210,46 +211,4 @@ function isCreatedBaseKey(key: string): boolean {
 /** Tells whether a key is one of the aggregate's base fields, which a created event sets and its payload must not. */
 function isAggregateBaseKey(key: string): boolean {
   return key === 'id' || key === 'version' || key === 'createdOn' || key === 'modifiedOn';
-}
-
-/** The deepest payload copied: as deep as the transcoder writes, and a cycle stops here. */
-const MAX_COPY_DEPTH = 500;
-
-/**
- * Copies data deeply: arrays, plain objects, `Map` (its values), `Set`, `Date` and `Uint8Array`
- * are copied; any other object (an instance of a class of the user's) is shared as it is.
- *
- * @param value - the value
- * @param depth - how many arrays and objects it is inside
- * @returns the copy
- * @throws {@link TranscodingError} for a payload nested deeper than the transcoder writes, or
- *   one that holds itself
- */
-function copyData(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth >= MAX_COPY_DEPTH) {
-    throw new TranscodingError(
-      `a created event's payload is nested deeper than ${String(MAX_COPY_DEPTH)} levels, or holds itself: it could not be stored`,
-    );
-  }
-  if (Array.isArray(value)) return value.map((item) => copyData(item, depth + 1));
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    const copy = Object.create(proto) as Record<string, unknown>;
-    for (const key in value) {
-      // defineProperty: an own `__proto__` key stays a key and never becomes the prototype.
-      Object.defineProperty(copy, key, {
-        value: copyData((value as Record<string, unknown>)[key], depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return copy;
-  }
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copyData(v, depth + 1)]));
-  if (value instanceof Set) return new Set([...value].map((item) => copyData(item, depth + 1)));
-  if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Uint8Array) return value.slice();
-  return value;
 }

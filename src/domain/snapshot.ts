@@ -4,6 +4,7 @@
  * @module
  */
 import type { Aggregate, AggregateClass } from './aggregate.js';
+import { copyData } from './copy.js';
 import { DomainEvent, makeEvent } from './events.js';
 import { markClassVersion, upcastState } from './upcasts.js';
 
@@ -23,29 +24,23 @@ export class Snapshot extends DomainEvent {
   declare readonly state: Readonly<Record<string, unknown>>;
 
   /**
-   * Takes a snapshot of an aggregate as it is now.
+   * Takes a snapshot of an aggregate as it is now. Its state is a deep copy: later changes to
+   * the aggregate never reach the snapshot.
    *
    * @param aggregate - the aggregate
    * @returns the snapshot
-   * @throws {@link TranscodingError} when the aggregate has a field named `class_version`
+   * @throws {@link TranscodingError} when the aggregate has a field named `class_version`, or
+   *   state nested deeper than 500 levels
    */
   static take(aggregate: Aggregate): Snapshot {
-    const state: Record<string, unknown> = {};
-    for (const key of Object.keys(aggregate)) {
-      if (!NOT_STATE.has(key)) state[key] = (aggregate as unknown as Record<string, unknown>)[key];
-    }
-    const aggregateClass = aggregate.constructor as AggregateClass;
-    markClassVersion(aggregateClass, state);
-    return makeEvent(Snapshot, aggregate.id, aggregate.version, new Date(), {
-      topic: aggregateClass.topic,
-      state,
-    });
+    return takeSnapshot(aggregate, true);
   }
 
   /**
    * Makes an aggregate from this snapshot: constructs it (so fields added to the class since
-   * the snapshot get their initial values) and copies the state over, upcast first when the
-   * snapshot was taken of an older version of the class.
+   * the snapshot get their initial values) and copies the state over, deeply (the snapshot's
+   * own state stays as it was read, and can be restored again), upcast first when the snapshot
+   * was taken of an older version of the class.
    *
    * @param aggregateClass - the class named by {@link Snapshot.topic}
    * @returns the aggregate at the snapshot's version
@@ -53,14 +48,58 @@ export class Snapshot extends DomainEvent {
    *   upcast fails
    */
   restore<A extends Aggregate>(aggregateClass: AggregateClass<A>): A {
-    // A copy: the snapshot's own state stays as it was read.
-    const state = { ...this.state };
-    upcastState(aggregateClass, state);
-    const aggregate = new aggregateClass();
-    Object.assign(aggregate, state);
-    const target = aggregate as unknown as { id: string; version: number };
-    target.id = this.originatorId;
-    target.version = this.originatorVersion;
-    return aggregate;
+    return restoreSnapshot(this, aggregateClass, true);
   }
+}
+
+/**
+ * Takes a snapshot (internal: not exported by the package). Without `copy`, the snapshot
+ * shares nested state with the aggregate: only for a caller that owns the aggregate and
+ * encodes the snapshot before anything changes it.
+ *
+ * @param aggregate - the aggregate
+ * @param copy - whether to copy the state deeply
+ * @returns the snapshot
+ */
+export function takeSnapshot(aggregate: Aggregate, copy: boolean): Snapshot {
+  const state: Record<string, unknown> = {};
+  for (const key of Object.keys(aggregate)) {
+    if (NOT_STATE.has(key)) continue;
+    const value = (aggregate as unknown as Record<string, unknown>)[key];
+    state[key] = copy ? copyData(value, "an aggregate's state") : value;
+  }
+  const aggregateClass = aggregate.constructor as AggregateClass;
+  markClassVersion(aggregateClass, state);
+  return makeEvent(Snapshot, aggregate.id, aggregate.version, new Date(), {
+    topic: aggregateClass.topic,
+    state,
+  });
+}
+
+/**
+ * Makes an aggregate from a snapshot (internal: not exported by the package). Without `copy`,
+ * the aggregate takes the snapshot's nested state as its own, and upcasts change it in place:
+ * only for a snapshot decoded for this one use.
+ *
+ * @param snapshot - the snapshot
+ * @param aggregateClass - the class named by its topic
+ * @param copy - whether to copy the state deeply
+ * @returns the aggregate at the snapshot's version
+ */
+export function restoreSnapshot<A extends Aggregate>(
+  snapshot: Snapshot,
+  aggregateClass: AggregateClass<A>,
+  copy: boolean,
+): A {
+  // A copy at the top level at least: the snapshot is frozen, upcasts change what they get.
+  const state = copy
+    ? (copyData(snapshot.state, "a snapshot's state") as Record<string, unknown>)
+    : { ...snapshot.state };
+  upcastState(aggregateClass, state);
+  const aggregate = new aggregateClass();
+  Object.assign(aggregate, state);
+  const target = aggregate as unknown as { id: string; version: number };
+  target.id = snapshot.originatorId;
+  target.version = snapshot.originatorVersion;
+  return aggregate;
 }

@@ -2,7 +2,7 @@
  * The seed's Worlds examples, on the in-memory recorder, asserting what the seed asserts.
  */
 import { describe, expect, it } from 'vitest';
-import { Notification, memory } from '../../src/index.js';
+import { Notification, Snapshot, memory } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
 import { expectSeedSection, worldWithHistory } from '../support/worlds.js';
 
@@ -161,6 +161,29 @@ describe('Worlds with snapshotting (the seed snapshotting example)', () => {
     const [snapshot] = (await app.snapshots?.get(worldId)) ?? [];
     expect(snapshot?.originatorVersion).toBe(4);
     expect(snapshot?.state.history).toEqual(['dinosaurs', 'trucks', 'internet']);
+  });
+
+  it('takes and restores snapshots that share no state with an aggregate', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await worldWithHistory(app);
+    const history = ['dinosaurs', 'trucks', 'internet'];
+    // Snapshot.take copies: changing the aggregate afterwards leaves the snapshot as taken.
+    const world = await app.repository.get<World>(worldId);
+    const taken = Snapshot.take(world);
+    world.makeItSo('later');
+    expect(taken.state.history).toEqual(history);
+    // restore copies: each aggregate restored has state of its own, and the snapshot keeps its.
+    await app.takeSnapshot(worldId);
+    const [stored] = (await app.snapshots?.get(worldId)) ?? [];
+    const one = stored?.restore(World);
+    const two = stored?.restore(World);
+    one?.makeItSo('only in one');
+    expect(two?.history).toEqual(history);
+    expect(stored?.state.history).toEqual(history);
+    // Aggregates got from the repository share nothing either.
+    const first = await app.repository.get<World>(worldId);
+    first.makeItSo('only in first');
+    expect((await app.repository.get<World>(worldId)).history).toEqual(history);
   });
 
   it('takes automatic snapshots every N events when configured', async () => {

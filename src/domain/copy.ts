@@ -1,0 +1,54 @@
+/**
+ * Deep copies of plain data, so that state handed on (a created event's payload to its
+ * aggregate, an aggregate's state to a snapshot) is never changed through another holder
+ * (internal: not exported by the package).
+ *
+ * @module
+ */
+import { TranscodingError } from '../errors.js';
+
+/** The deepest data copied: as deep as the transcoder writes, and a cycle stops here. */
+const MAX_COPY_DEPTH = 500;
+
+/**
+ * Copies data deeply: arrays, plain objects, `Map` (its values), `Set`, `Date` and `Uint8Array`
+ * are copied; any other object (an instance of a class of the user's) is shared as it is.
+ *
+ * @param value - the value
+ * @param what - what the value is, for the error
+ * @returns the copy
+ * @throws {@link TranscodingError} for data nested deeper than the transcoder writes, or data
+ *   that holds itself
+ */
+export function copyData(value: unknown, what: string): unknown {
+  return copy(value, 0, what);
+}
+
+function copy(value: unknown, depth: number, what: string): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_COPY_DEPTH) {
+    throw new TranscodingError(
+      `${what} is nested deeper than ${String(MAX_COPY_DEPTH)} levels, or holds itself: it could not be stored`,
+    );
+  }
+  if (Array.isArray(value)) return value.map((item) => copy(item, depth + 1, what));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const result = Object.create(proto) as Record<string, unknown>;
+    for (const key in value) {
+      // defineProperty: an own `__proto__` key stays a key and never becomes the prototype.
+      Object.defineProperty(result, key, {
+        value: copy((value as Record<string, unknown>)[key], depth + 1, what),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return result;
+  }
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copy(v, depth + 1, what)]));
+  if (value instanceof Set) return new Set([...value].map((item) => copy(item, depth + 1, what)));
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof Uint8Array) return value.slice();
+  return value;
+}
