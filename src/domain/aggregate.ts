@@ -151,10 +151,11 @@ export interface EarlierSave {
 }
 
 /**
- * A save of aggregates' collected events, from collection until its recorder has stored or
- * refused them (internal: not exported by the package). A later save of one of the same
- * aggregate objects waits for it, so each aggregate's events are stored in the order they were
- * triggered, and none is stored once an earlier one of them was refused.
+ * A save of aggregates' collected events, from collection until its events are recorded and
+ * its automatic snapshots taken, or it has failed (internal: not exported by the package). A
+ * later save of one of the same aggregate objects waits for it, so each aggregate's events are
+ * stored in the order they were triggered, and none is stored once an earlier one of them was
+ * refused.
  */
 export class SaveInProgress {
   #ended = false;
