@@ -91,7 +91,7 @@ export function restoreSnapshot<A extends Aggregate>(
   aggregateClass: AggregateClass<A>,
   copy: boolean,
 ): A {
-  // A copy at the top level at least: the snapshot is frozen, upcasts change what they get.
+  // A copy of the top level at least: upcasts change the object they are given in place.
   const state = copy
     ? (copyData(snapshot.state, "a snapshot's state") as Record<string, unknown>)
     : { ...snapshot.state };

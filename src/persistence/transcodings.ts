@@ -248,12 +248,8 @@ export class DateAsIso implements Transcoding<Date, string> {
 }
 
 function notIsoDate(data: unknown): TranscodingError {
-  const shown = typeof data === 'string' ? `'${data}'` : `a value of type ${typeof data}`;
-  return new TranscodingError(`transcoder: ${shown} is not an ISO 8601 date`);
+  return new TranscodingError(`transcoder: ${describe(data)} is not an ISO 8601 date`);
 }
-
-/** The text of a `bigint`: decimal digits, optionally negative. */
-const DECIMAL = /^-?[0-9]+$/;
 
 /** Names what a transcoding was given instead of its data, for its error. */
 function describe(data: unknown): string {
@@ -261,6 +257,9 @@ function describe(data: unknown): string {
   if (Array.isArray(data)) return 'a list';
   return data === null ? 'null' : `a value of type ${typeof data}`;
 }
+
+/** The text of a `bigint`: decimal digits, optionally negative. */
+const DECIMAL = /^-?[0-9]+$/;
 
 /** `bigint` as its decimal digits. */
 export class BigIntAsString implements Transcoding<bigint, string> {
