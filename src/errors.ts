@@ -8,6 +8,7 @@ import type { Recording } from './persistence/event-store.js';
 
 /** The base class of every error the library throws on purpose. */
 export class EventSourcingError extends Error {
+  /** The name of the error's class, which messages and stack traces begin with. */
   override name = 'EventSourcingError';
 }
 

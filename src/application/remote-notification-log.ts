@@ -12,24 +12,39 @@ import { Section, parseSectionId, type NotificationLog } from './notification-lo
 
 /** A notification in a section's JSON; `state` is base64. */
 export interface NotificationJson {
+  /** The notification id. */
   readonly id: number;
+  /** The originator's id. */
   readonly originator_id: string;
+  /** The originator's version. */
   readonly originator_version: number;
+  /** The event's topic. */
   readonly topic: string;
+  /** The stored bytes, in standard base64. */
   readonly state: string;
 }
 
 /** A section's JSON: its id, the next section's id, and its notifications. */
 export interface SectionJson {
+  /** `"first,last"` of the notifications in it, or null when there are none. */
   readonly id: string | null;
+  /** The id of the next section when this one is full, else null. */
   readonly next_id: string | null;
+  /** The notifications. */
   readonly items: readonly NotificationJson[];
 }
 
 /** The part of a `fetch` response the remote log reads. */
 export interface RemoteResponse {
+  /** Whether the status is in the 200s. */
   readonly ok: boolean;
+  /** The HTTP status. */
   readonly status: number;
+  /**
+   * Reads the body as JSON.
+   *
+   * @returns the parsed body
+   */
   json(): Promise<unknown>;
 }
 

@@ -24,6 +24,7 @@ type AppliesTo<A> = { readonly prototype: { apply(aggregate: A): void } };
  * its event classes (registered with the application that lists the aggregate).
  */
 export interface AggregateClass<A extends Aggregate = Aggregate> {
+  /** Constructs an aggregate with its fields' initial values, before its created event is applied. */
   new (): A;
   /** The stored topic of the aggregate class, kept in created events and snapshots. */
   readonly topic: string;

@@ -1,0 +1,96 @@
+/**
+ * Every export of the package's entry points has a TSDoc comment, and so has every public or
+ * protected member of its classes and interfaces: its own, or the one it inherits from the
+ * class it extends or the interface it implements (what an editor shows on hover).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The package's entry points: the files its `exports` map builds. */
+const ENTRIES = [
+  'src/index.ts',
+  'src/indexeddb/index.ts',
+  'src/d1/index.ts',
+  'src/cipher/index.ts',
+  'src/cipher/noble.ts',
+  'src/compressor/index.ts',
+];
+
+function program(): ts.Program {
+  const configPath = join(root, 'tsconfig.build.json');
+  const read = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root);
+  return ts.createProgram(
+    ENTRIES.map((entry) => join(root, entry)),
+    parsed.options,
+  );
+}
+
+function documented(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
+  return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
+}
+
+function isPrivate(declaration: ts.Declaration): boolean {
+  const name = ts.getNameOfDeclaration(declaration);
+  if (name !== undefined && (ts.isPrivateIdentifier(name) || ts.isComputedPropertyName(name))) return true;
+  return (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Private) !== 0;
+}
+
+/**
+ * Lists the undocumented exports of an entry point and members of its classes and interfaces.
+ *
+ * @param checker - the program's checker
+ * @param entry - the entry point's source file
+ * @returns one line per undocumented thing
+ */
+function undocumented(checker: ts.TypeChecker, entry: ts.SourceFile): string[] {
+  const missing: string[] = [];
+  const module = checker.getSymbolAtLocation(entry);
+  if (module === undefined) return [`${entry.fileName}: not a module`];
+  for (const exported of checker.getExportsOfModule(module)) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const name = exported.getName();
+    if (!documented(symbol, checker)) missing.push(name);
+    for (const declaration of symbol.declarations ?? []) {
+      if (!ts.isClassDeclaration(declaration) && !ts.isInterfaceDeclaration(declaration)) continue;
+      for (const member of declaration.members) {
+        if (isPrivate(member)) continue;
+        if (ts.isConstructorDeclaration(member)) {
+          if (member.parameters.length > 0 && ts.getJSDocCommentsAndTags(member).length === 0) {
+            missing.push(`${name} constructor`);
+          }
+          continue;
+        }
+        if (ts.isConstructSignatureDeclaration(member) || ts.isCallSignatureDeclaration(member)) {
+          if (ts.getJSDocCommentsAndTags(member).length === 0) missing.push(`${name} signature`);
+          continue;
+        }
+        const memberSymbol = (member as ts.Declaration & { symbol?: ts.Symbol }).symbol;
+        if (memberSymbol !== undefined && !documented(memberSymbol, checker)) {
+          missing.push(`${name}.${memberSymbol.getName()}`);
+        }
+      }
+    }
+  }
+  return missing;
+}
+
+describe('TSDoc', () => {
+  const built = program();
+  const checker = built.getTypeChecker();
+
+  for (const entry of ENTRIES) {
+    it(`documents every export of ${entry} and every public member of its classes and interfaces`, () => {
+      const source = built.getSourceFile(join(root, entry));
+      expect(source, entry).toBeDefined();
+      const module = checker.getSymbolAtLocation(source as ts.SourceFile);
+      // The entry exports something: a list of nothing undocumented would check nothing.
+      expect(checker.getExportsOfModule(module as ts.Symbol).length).toBeGreaterThan(0);
+      expect(undocumented(checker, source as ts.SourceFile)).toEqual([]);
+    });
+  }
+});
