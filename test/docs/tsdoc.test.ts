@@ -1,7 +1,9 @@
 /**
  * Every export of the package's entry points has a TSDoc comment, and so has every public or
  * protected member of its classes and interfaces: its own, or the one it inherits from the
- * class it extends or the interface it implements (what an editor shows on hover).
+ * class it extends or the interface it implements (what an editor shows on hover). A function
+ * or method with a comment of its own gives a `@param` for each parameter, and `@returns` (or
+ * `@yields`) unless it returns nothing.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,11 +43,37 @@ function isPrivate(declaration: ts.Declaration): boolean {
 }
 
 /**
+ * Lists what a function's or method's own comment leaves out: a parameter without `@param`, a
+ * result without `@returns` or `@yields`. One without a comment of its own inherits its tags.
+ *
+ * @param checker - the program's checker
+ * @param label - the name to report it by
+ * @param declaration - the function, method or constructor
+ * @returns one line per missing tag
+ */
+function missingTags(checker: ts.TypeChecker, label: string, declaration: ts.SignatureDeclaration): string[] {
+  if (!ts.getJSDocCommentsAndTags(declaration).some((node) => ts.isJSDoc(node))) return [];
+  const tags = ts.getJSDocTags(declaration);
+  const named = new Set(tags.filter(ts.isJSDocParameterTag).map((tag) => tag.name.getText()));
+  const missing = declaration.parameters
+    .map((parameter) => parameter.name.getText())
+    .filter((name) => name !== 'this' && !named.has(name))
+    .map((name) => `${label}: no @param ${name}`);
+  const signature = checker.getSignatureFromDeclaration(declaration);
+  if (signature !== undefined && !ts.isConstructorDeclaration(declaration)) {
+    const result = checker.typeToString(checker.getReturnTypeOfSignature(signature));
+    const said = tags.some((tag) => ['returns', 'yields'].includes(tag.tagName.text));
+    if (!/^(void|Promise<void>|never)$/.test(result) && !said) missing.push(`${label}: no @returns`);
+  }
+  return missing;
+}
+
+/**
  * Lists the undocumented exports of an entry point and members of its classes and interfaces.
  *
  * @param checker - the program's checker
  * @param entry - the entry point's source file
- * @returns one line per undocumented thing
+ * @returns one line per undocumented thing or missing tag
  */
 function undocumented(checker: ts.TypeChecker, entry: ts.SourceFile): string[] {
   const missing: string[] = [];
@@ -56,9 +84,18 @@ function undocumented(checker: ts.TypeChecker, entry: ts.SourceFile): string[] {
     const name = exported.getName();
     if (!documented(symbol, checker)) missing.push(name);
     for (const declaration of symbol.declarations ?? []) {
+      if (ts.isFunctionDeclaration(declaration)) missing.push(...missingTags(checker, name, declaration));
       if (!ts.isClassDeclaration(declaration) && !ts.isInterfaceDeclaration(declaration)) continue;
       for (const member of declaration.members) {
         if (isPrivate(member)) continue;
+        if (
+          ts.isMethodDeclaration(member) ||
+          ts.isMethodSignature(member) ||
+          ts.isConstructorDeclaration(member)
+        ) {
+          const memberName = ts.isConstructorDeclaration(member) ? 'constructor' : member.name.getText();
+          missing.push(...missingTags(checker, `${name}.${memberName}`, member));
+        }
         if (ts.isConstructorDeclaration(member)) {
           if (member.parameters.length > 0 && ts.getJSDocCommentsAndTags(member).length === 0) {
             missing.push(`${name} constructor`);
@@ -84,7 +121,7 @@ describe('TSDoc', () => {
   const checker = built.getTypeChecker();
 
   for (const entry of ENTRIES) {
-    it(`documents every export of ${entry} and every public member of its classes and interfaces`, () => {
+    it(`documents every export of ${entry}, every public member of its classes and interfaces, and their parameters and results`, () => {
       const source = built.getSourceFile(join(root, entry));
       expect(source, entry).toBeDefined();
       const module = checker.getSymbolAtLocation(source as ts.SourceFile);
