@@ -65,4 +65,26 @@ export { EventStore, type Recording } from './persistence/event-store.js';
 export { fromBase64, toBase64, toBytes } from './persistence/bytes.js';
 export { MemoryAggregateRecorder, MemoryApplicationRecorder } from './memory/recorders.js';
 export { MemoryPersistence, memory } from './memory/persistence.js';
-export * from './errors.js';
+export {
+  AggregateNotFoundError,
+  AutomaticSnapshotError,
+  CipherError,
+  CompressorError,
+  ConfigurationError,
+  DatabaseError,
+  DataError,
+  EarlierSaveError,
+  EventSourcingError,
+  IntegrityError,
+  InterfaceError,
+  InternalError,
+  NotSupportedError,
+  OperationalError,
+  OriginatorIdError,
+  OriginatorVersionError,
+  PersistenceError,
+  ProgrammingError,
+  RecordConflictError,
+  TopicError,
+  TranscodingError,
+} from './errors.js';

@@ -28,13 +28,6 @@ export interface D1StatementLike {
    * @returns the result, with `results` holding the rows
    */
   all<T = Record<string, unknown>>(): Promise<D1ResultLike<T>>;
-
-  /**
-   * Runs the statement and returns its first row.
-   *
-   * @returns the first row, or null when there is none
-   */
-  first<T = Record<string, unknown>>(): Promise<T | null>;
 }
 
 /** A D1 database binding: statements are prepared from it and run in atomic batches. */

@@ -31,7 +31,7 @@ export function d1TableNames(applicationName: string): D1TableNames {
   if (!NAME.test(applicationName) || /^sqlite(_|$)/i.test(applicationName)) {
     throw new TypeError(
       `d1: application name ${JSON.stringify(applicationName)} cannot name a table; use a letter ` +
-        'followed by up to 63 letters, digits or underscores, not starting with "sqlite" ' +
+        'followed by up to 63 letters, digits or underscores, neither "sqlite" nor starting with "sqlite_" ' +
         '(pass { name } in the application config to choose one)',
     );
   }

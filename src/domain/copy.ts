@@ -28,7 +28,7 @@ function copy(value: unknown, depth: number, what: string): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_COPY_DEPTH) {
     throw new TranscodingError(
-      `${what} is nested deeper than ${String(MAX_COPY_DEPTH)} levels, or holds itself: it could not be stored`,
+      `${what} is nested deeper than ${String(MAX_COPY_DEPTH)} levels, or holds itself: the library writes and copies no deeper`,
     );
   }
   if (Array.isArray(value)) return value.map((item) => copy(item, depth + 1, what));

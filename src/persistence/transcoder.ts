@@ -337,7 +337,8 @@ export class JsonTranscoder implements Transcoder {
       try {
         return transcoding.decode(record._data_);
       } catch (error) {
-        if (error instanceof TranscodingError) throw error;
+        // Every reader's error alike, its own TranscodingError too (the date reader's): named
+        // by the type, with the reader's error as the cause.
         throw new TranscodingError(
           `transcoder: stored '${record._type_}' data could not be decoded by its transcoding`,
           { cause: error },

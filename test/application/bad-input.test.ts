@@ -141,6 +141,28 @@ describe('bad input', () => {
     await expect(app.repository.get('x')).rejects.toThrow(TranscodingError);
   });
 
+  it('reads a created event nested deeper than it writes, but replays no aggregate from it', async () => {
+    // Written by something else (Python's json writes about 990 levels): a field 600 deep.
+    const app = new Worlds();
+    const nested = `${'['.repeat(600)}${']'.repeat(600)}`;
+    const state = `{"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"},"originatorTopic":"World","deep":${nested}}`;
+    await app.recorder.insertEvents([
+      {
+        originatorId: 'deep',
+        originatorVersion: 1,
+        topic: 'World.Created',
+        state: new TextEncoder().encode(state),
+      },
+    ]);
+    const [notification] = await app.log.select(1, 1);
+    const event = await app.mapper.toDomainEvent(notification as NonNullable<typeof notification>);
+    expect(event.originatorId).toBe('deep');
+    // Its payload is copied onto the aggregate up to the depth the library writes.
+    await expect(app.repository.get('deep')).rejects.toThrow(
+      /a created event's payload is nested deeper than 500 levels/,
+    );
+  });
+
   it('needs an application name, from the class or the config', () => {
     class Nameless extends Application {}
     expect(() => new Nameless()).toThrow(ConfigurationError);

@@ -416,8 +416,19 @@ describe('custom transcodings (the seed example)', () => {
       '{"u":{"_type_":"bytes_base64","_data_":"AAE"}}',
       '{"u":{"_type_":"bytes_base64","_data_":"AA E="}}',
       '{"d":{"_type_":"datetime_iso","_data_":7}}',
+      '{"d":{"_type_":"datetime_iso","_data_":"nope"}}',
     ]) {
-      expect(() => decode(text), text).toThrow(TranscodingError);
+      // Every reader alike: a TranscodingError naming the stored type, the reader's error as cause.
+      const type = (JSON.parse(text) as Record<string, { _type_: string }>)[text.slice(2, 3)]?._type_;
+      let error: unknown;
+      try {
+        decode(text);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, text).toBeInstanceOf(TranscodingError);
+      expect((error as Error).message, text).toContain(`stored '${String(type)}' data`);
+      expect((error as Error).cause, text).toBeInstanceOf(Error);
     }
     // What the transcodings write is still read.
     expect(decode('{"b":{"_type_":"bigint","_data_":"-12345678901234567890"}}')).toEqual({

@@ -49,7 +49,6 @@ function measuring(db: D1Database): { database: D1DatabaseLike; measures: Measur
         measures.pageBytes.push(bytes);
         return result;
       },
-      first: async <T>() => statement.first<T>(),
     };
     real.set(wrapper, statement);
     return wrapper;

@@ -217,11 +217,15 @@ describe('d1 recorder', () => {
       'has space',
       'sqlite',
       'sqlite_x',
+      'SQLite_a',
       'a'.repeat(65),
     ]) {
       expect(() => d1TableNames(bad)).toThrow(TypeError);
       expect(() => d1({ database: env.DB }).applicationRecorder(bad)).toThrow(/^d1: application name/);
     }
+    // Only SQLite's own names are reserved: `sqlite` itself and the `sqlite_` prefix, in any case.
+    expect(d1TableNames('sqlitex').events).toBe('"sqlitex_events"');
+    expect(d1TableNames('a'.repeat(64)).events).toBe(`"${'a'.repeat(64)}_events"`);
     // A missing binding is the caller's mistake, named as such.
     expect(() => d1({ database: undefined as never })).toThrow(/d1: options.database/);
   });
