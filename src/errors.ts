@@ -1,18 +1,23 @@
 /**
- * The library's errors. Every error it throws on purpose is an {@link EventSourcingError};
- * persistence errors keep the database-standard names of the original library.
+ * The library's errors. Every error it throws on purpose is an {@link EventSourcingError},
+ * except for a wrong argument (a malformed section id, a version of 0, a non-aggregate given
+ * to `save`), which is a `TypeError` or `RangeError`; persistence errors keep the
+ * database-standard names of the original library.
  *
  * @module
  */
 import type { Recording } from './persistence/event-store.js';
 
-/** The base class of every error the library throws on purpose. */
+/** The base class of every error the library throws on purpose, but for wrong arguments. */
 export class EventSourcingError extends Error {
   /** The name of the error's class, which messages and stack traces begin with. */
   override name = 'EventSourcingError';
 }
 
-/** A topic has no registered class, or a class has no topic or a topic taken by another class. */
+/**
+ * A topic has no registered class, a class is not registered (an event or aggregate class the
+ * application does not list), or a class has no topic or a topic taken by another class.
+ */
 export class TopicError extends EventSourcingError {
   override name = 'TopicError';
 }

@@ -117,6 +117,8 @@ export class Application {
    * @throws {@link ConfigurationError} when the application has no name, the section size or a
    *   snapshot interval is not a positive integer, an interval is given for a class not among its aggregates, or the persistence, cipher or compressor given lacks a method
    *   of its interface (a class instead of an instance, a key instead of a cipher)
+   * @throws {@link TopicError} when an aggregate or event class has no static topic of its
+   *   own, a topic is taken by another class, or an aggregate class has no static `events` list
    */
   constructor(config: ApplicationConfig = {}) {
     const statics = this.constructor as typeof Application;
@@ -382,6 +384,10 @@ export class Application {
    * @param options - `version` to snapshot (the latest by default)
    * @throws {@link ConfigurationError} when snapshotting is off
    * @throws {@link AggregateNotFoundError} when the aggregate does not exist
+   * @throws RangeError when `version` is not a positive integer
+   * @throws {@link RecordConflictError} when a snapshot at that version is already stored (as
+   *   in the original; automatic snapshots ignore it, as it holds the same state)
+   * @throws what {@link Repository.get} throws for the aggregate's stored events
    */
   async takeSnapshot(
     aggregateId: string,

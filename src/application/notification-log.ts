@@ -105,9 +105,10 @@ export class LocalNotificationLog implements NotificationLog {
    *
    * @param recorder - the application recorder
    * @param sectionSize - the most notifications in a section (10 by default)
+   * @throws RangeError when the section size is not a positive safe integer
    */
   constructor(recorder: ApplicationRecorder, sectionSize = 10) {
-    if (!Number.isInteger(sectionSize) || sectionSize < 1) {
+    if (!Number.isSafeInteger(sectionSize) || sectionSize < 1) {
       throw new RangeError(
         `notification log: section size must be a positive integer, got ${String(sectionSize)}`,
       );

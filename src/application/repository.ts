@@ -49,7 +49,10 @@ export class Repository {
    * @throws {@link AggregateNotFoundError} when no event of the id is stored
    * @throws RangeError when `version` is not a positive integer
    * @throws {@link OriginatorVersionError} when the stored events do not follow one another (a
-   *   stream that does not start with a created event, a gap in the versions)
+   *   stream that does not start with a created event, a gap between stored versions)
+   * @throws {@link TopicError} when a stored topic has no registered class
+   * @throws {@link TranscodingError}, {@link CipherError} or {@link CompressorError} when stored
+   *   state cannot be decoded
    * @example
    * ```ts
    * const world = await app.repository.get<World>(worldId, { version: 2 });

@@ -49,6 +49,7 @@ function copy(value: unknown, depth: number, what: string): unknown {
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copy(v, depth + 1, what)]));
   if (value instanceof Set) return new Set([...value].map((item) => copy(item, depth + 1, what)));
   if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Uint8Array) return value.slice();
+  // Uint8Array's own slice: a subclass's may share memory (Node's Buffer's does).
+  if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value);
   return value;
 }

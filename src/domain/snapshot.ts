@@ -24,8 +24,10 @@ export class Snapshot extends DomainEvent {
   declare readonly state: Readonly<Record<string, unknown>>;
 
   /**
-   * Takes a snapshot of an aggregate as it is now. Its state is a deep copy: later changes to
-   * the aggregate never reach the snapshot.
+   * Takes a snapshot of an aggregate as it is now. Its state is a deep copy of its arrays,
+   * plain objects, maps, sets, dates and bytes, so later changes to them never reach the
+   * snapshot; instances of other classes (values with a custom transcoding) are shared, so
+   * keep such values immutable.
    *
    * @param aggregate - the aggregate
    * @returns the snapshot

@@ -27,7 +27,8 @@ export class Topics {
    * Registers an aggregate class and each of its event classes.
    *
    * @param aggregateClass - the class, with its own static `topic` and `events`
-   * @throws {@link TopicError} when a topic is missing or already taken by another class
+   * @throws {@link TopicError} when a topic is missing or already taken by another class, or
+   *   the class has no static `events` list
    */
   registerAggregate(aggregateClass: AggregateClass): void {
     const topic = ownTopic(aggregateClass, 'aggregate');
@@ -35,8 +36,15 @@ export class Topics {
     if (known !== undefined && known !== aggregateClass) {
       throw new TopicError(`topic '${topic}' is already registered to another aggregate class`);
     }
+    // Checked at run time too: the class may come from plain JavaScript.
+    const events: unknown = aggregateClass.events;
+    if (!Array.isArray(events)) {
+      throw new TopicError(
+        `aggregate class ${aggregateClass.name || '(anonymous)'} needs a static events list of its event classes`,
+      );
+    }
     this.#aggregates.set(topic, aggregateClass);
-    for (const eventClass of aggregateClass.events) this.registerEvent(eventClass);
+    for (const eventClass of events as EventClass[]) this.registerEvent(eventClass);
   }
 
   /**

@@ -15,7 +15,10 @@ import { TranscodingError } from '../errors.js';
  * @example
  * ```ts
  * // Version 2 of SomethingHappened added `where`.
- * static readonly upcasts = [(state: Record<string, unknown>) => { state.where = 'unknown'; }];
+ * const addWhere: Upcast = (state) => {
+ *   state.where = 'unknown';
+ * };
+ * // ...and in the class: static readonly upcasts = [addWhere];
  * ```
  */
 export type Upcast = (state: Record<string, unknown>) => undefined;

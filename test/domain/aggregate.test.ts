@@ -14,6 +14,7 @@ import {
   Topics,
   TranscodingError,
   makeEvent,
+  type AggregateClass,
 } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
 
@@ -281,6 +282,26 @@ describe('the default apply of a created event', () => {
     expect([...read.meta.tags]).toEqual(['a', 'b']);
     expect(read.meta.counts.get('n')).toEqual([0, 1]);
   });
+
+  it("copies bytes into memory of their own, a Node Buffer's too (its slice is a view)", () => {
+    class BytesCreated extends AggregateCreated<Blob_> {
+      static readonly topic = 'Blob.Created';
+      declare readonly data: Uint8Array;
+    }
+    class Blob_ extends Aggregate {
+      static readonly topic = 'Blob';
+      static readonly events = [BytesCreated];
+      data = new Uint8Array(0);
+      static create(data: Uint8Array): Blob_ {
+        return this.createAggregate(BytesCreated, { data });
+      }
+    }
+    const given = Buffer.from('abc');
+    const blob = Blob_.create(given);
+    given[0] = 0x7a;
+    expect(new TextDecoder().decode(blob.data)).toBe('abc');
+    expect(blob.data.buffer).not.toBe(given.buffer);
+  });
 });
 
 describe('Topics', () => {
@@ -304,6 +325,15 @@ describe('Topics', () => {
     expect(() => {
       new Topics().registerEvent(Inherited);
     }).toThrow(/Inherited needs its own static topic/);
+  });
+
+  it('refuses an aggregate class without a static events list (from plain JavaScript)', () => {
+    class Bare extends Aggregate {
+      static readonly topic = 'Bare';
+    }
+    expect(() => {
+      new Topics().registerAggregate(Bare as unknown as AggregateClass);
+    }).toThrow(/aggregate class Bare needs a static events list/);
   });
 
   it('refuses a topic taken by another class', () => {
