@@ -82,7 +82,10 @@ export class ZlibCompressor implements Compressor {
 
   /**
    * Decompresses a zlib stream, checking its Adler-32 checksum. The stream must end where the
-   * data ends: bytes after it (which Python's `zlib.decompress` ignores) are an error.
+   * data ends: bytes after it (which Python's `zlib.decompress` ignores) are an error whenever
+   * they change the data's last four bytes (read as the checksum) or follow a single stored
+   * block. fflate does not say where a deflated stream ends, so bytes that themselves end in
+   * the stream's checksum (the stream written twice) go unnoticed, as Python ignores them.
    *
    * @param data - a zlib stream, from this compressor or from Python's `zlib.compress`
    * @returns the original bytes

@@ -40,7 +40,10 @@ export class D1AggregateRecorder extends D1TableRecorder implements AggregateRec
    * @throws {@link RecordConflictError} when an originator id and version is taken, or appears
    *   twice in the batch; nothing is written
    * @throws {@link DataError} when an event is over D1's row limit, or the states together are
-   *   over {@link MAX_SAVE_BYTES}; nothing is sent
+   *   over {@link MAX_SAVE_BYTES}, or the batch is not stored events; nothing is sent. Also
+   *   when D1 refuses the batch as too big; nothing is written
+   * @throws {@link ProgrammingError} when the table does not exist
+   * @throws {@link OperationalError} when D1 fails otherwise; nothing is written
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     if (events.length > 0) await this.insertRows(events);

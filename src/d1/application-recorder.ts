@@ -64,7 +64,11 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
    * @throws {@link RecordConflictError} when an originator id and version is taken, or appears
    *   twice in the batch; nothing is written
    * @throws {@link DataError} when an event is over D1's row limit, or the states together are
-   *   over {@link MAX_SAVE_BYTES}; nothing is sent
+   *   over {@link MAX_SAVE_BYTES}, or the batch is not stored events; nothing is sent. Also
+   *   when D1 refuses the batch as too big; nothing is written
+   * @throws {@link ProgrammingError} when the table does not exist
+   * @throws {@link OperationalError} when D1 fails otherwise; nothing is written
+   * @throws {@link InternalError} when D1 returns other than one id per event
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     if (events.length === 0) return [];
@@ -91,6 +95,8 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
    * @param options - `stop` and `topics`
    * @returns the notifications
    * @throws RangeError when an argument is not an integer, or `limit` is negative
+   * @throws {@link PersistenceError} translated from D1's error (a `ProgrammingError` when the
+   *   table does not exist)
    */
   async selectNotifications(
     start: number,
@@ -137,6 +143,8 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
    * Returns the highest notification id recorded.
    *
    * @returns the id, or 0 when nothing is recorded
+   * @throws {@link PersistenceError} translated from D1's error (a `ProgrammingError` when the
+   *   table does not exist)
    */
   async maxNotificationId(): Promise<number> {
     const [row] = await this.selectRows<{ id: number | null }>(

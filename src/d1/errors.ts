@@ -22,9 +22,16 @@ const TOO_BIG = /SQLITE_TOOBIG|too big|too large/i;
  * @param error - what D1 threw
  * @param table - the table the statement used
  * @param action - what was being done, for the message ("insert", "select")
+ * @param createsTables - whether the recorder creates its tables (`createTables`), for the
+ *   advice on a missing table
  * @returns the error to throw, with `error` as its cause
  */
-export function translateError(error: unknown, table: string, action: string): PersistenceError {
+export function translateError(
+  error: unknown,
+  table: string,
+  action: string,
+  createsTables: boolean,
+): PersistenceError {
   const text = error instanceof Error ? error.message : String(error);
   if (CONFLICT.test(text)) {
     return new RecordConflictError(
@@ -34,11 +41,12 @@ export function translateError(error: unknown, table: string, action: string): P
     );
   }
   if (NO_TABLE.test(text)) {
-    return new ProgrammingError(
-      `d1: table ${table} does not exist; apply the schema from d1Schema(name) with wrangler, ` +
-        'or pass createTables: true to d1()',
-      { cause: error },
-    );
+    const advice = createsTables
+      ? 'the recorder created it before its first use, so it was dropped since: a new recorder ' +
+        'creates it again, or apply the schema from d1Schema(name) with wrangler'
+      : 'apply the schema from d1Schema(name) with wrangler, or leave createTables on (the ' +
+        'default) for the recorder to create it';
+    return new ProgrammingError(`d1: table ${table} does not exist; ${advice}`, { cause: error });
   }
   if (TOO_BIG.test(text)) {
     return new DataError(`d1: ${action} on ${table} is over a D1 size limit: ${text}`, { cause: error });

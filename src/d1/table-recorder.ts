@@ -72,8 +72,9 @@ export class D1TableRecorder {
    * @param events - the batch, not empty
    * @returns the rows returned by the statements, in statement order
    * @throws {@link DataError} when an event is over D1's row limit, or the states together are
-   *   over {@link MAX_SAVE_BYTES}, before anything is sent
+   *   over {@link MAX_SAVE_BYTES}, or the batch is not stored events, before anything is sent
    * @throws {@link RecordConflictError} on a duplicate originator id and version
+   * @throws {@link PersistenceError} translated from D1's other errors
    */
   protected async insertRows<T>(events: readonly StoredEvent[]): Promise<T[]> {
     checkStoredEvents(events);
@@ -100,7 +101,7 @@ export class D1TableRecorder {
     try {
       results = await this.database.batch<T>(statements);
     } catch (error) {
-      throw translateError(error, this.table, 'insert');
+      throw translateError(error, this.table, 'insert', this.#createSql !== undefined);
     }
     return results.length === 1 ? (results[0]?.results ?? []) : results.flatMap((r) => r.results);
   }
@@ -114,6 +115,8 @@ export class D1TableRecorder {
    * @returns the stored events
    * @throws RangeError when `gt` or `lte` is not an integer, or `limit` is negative or not an
    *   integer
+   * @throws {@link PersistenceError} translated from D1's error (a `ProgrammingError` when the
+   *   table does not exist)
    */
   async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
     checkEventSelection(options);
@@ -178,7 +181,7 @@ export class D1TableRecorder {
           .all<T>()
       ).results;
     } catch (error) {
-      throw translateError(error, this.table, 'select');
+      throw translateError(error, this.table, 'select', this.#createSql !== undefined);
     }
   }
 
@@ -193,7 +196,7 @@ export class D1TableRecorder {
       () => undefined,
       (error: unknown) => {
         this.#created = undefined;
-        throw translateError(error, this.table, 'create table');
+        throw translateError(error, this.table, 'create table', this.#createSql !== undefined);
       },
     );
     await this.#created;

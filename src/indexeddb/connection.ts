@@ -98,7 +98,10 @@ export class IndexedDbConnection {
    * @param mode - `'readonly'` or `'readwrite'` (which uses the configured durability)
    * @param work - what to do in the transaction; it must await nothing but its requests
    * @returns what the work returns
-   * @throws {@link OperationalError} when the connection is closed by `close()` first
+   * @throws {@link OperationalError} when the connection is closed by `close()` first, or
+   *   opening the database fails
+   * @throws {@link ProgrammingError} when the database has no recorder stores and may not
+   *   create them, or {@link NotSupportedError} when there is no IndexedDB
    */
   async run<Mode extends 'readonly' | 'readwrite', T>(
     store: StoreName,

@@ -20,7 +20,8 @@ export function errorName(error: unknown): string | undefined {
 
 /**
  * Turns a native error into the library's: `QuotaExceededError` and aborts into
- * `OperationalError`, unstorable values into `DataError`; the native error is the `cause`.
+ * `OperationalError`, keys or values IndexedDB refuses into `DataError`; the native error is
+ * the `cause`.
  * The library's own errors pass through unchanged. An `InvalidStateError` is not said to be a
  * closed connection here: only starting a transaction knows that (see {@link closedConnection}).
  *
@@ -41,9 +42,10 @@ export function translateError(error: unknown, what: string, written = false): E
       );
     case 'DataError':
     case 'DataCloneError':
-      return new DataError(`indexeddb: ${what} failed: a value cannot be stored (${name})${nothing}`, {
-        cause: error,
-      });
+      return new DataError(
+        `indexeddb: ${what} failed: ${written ? 'a value cannot be stored' : 'IndexedDB refused a key'} (${name})${nothing}`,
+        { cause: error },
+      );
     default:
       return new OperationalError(`indexeddb: ${what} failed (${name})${nothing}`, { cause: error });
   }

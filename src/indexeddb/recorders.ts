@@ -97,6 +97,11 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
    * @param events - the batch (not empty)
    * @param numbered - whether to give notification ids
    * @returns the notification ids given
+   * @throws {@link RecordConflictError} when a key is taken or repeated; nothing is written
+   * @throws {@link DataError} when the batch is not stored events, or IndexedDB refuses a key
+   *   or value; nothing is written
+   * @throws {@link OperationalError} when the database fails or the connection was closed
+   * @throws {@link ProgrammingError} or {@link NotSupportedError} from opening the database
    */
   protected async write(events: readonly StoredEvent[], numbered: boolean): Promise<number[]> {
     checkStoredEvents(events);
@@ -111,7 +116,9 @@ export class IndexedDbAggregateRecorder implements AggregateRecorder {
    *
    * @param work - the reads
    * @returns what the reads return
-   * @throws {@link OperationalError} when the database fails
+   * @throws {@link OperationalError} when the database fails or the connection was closed
+   * @throws {@link DataError} when IndexedDB refuses a key of the reads
+   * @throws {@link ProgrammingError} or {@link NotSupportedError} from opening the database
    */
   protected async read<T>(work: (tx: StoreTransaction<'readonly'>) => Promise<T>): Promise<T> {
     try {

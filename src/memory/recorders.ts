@@ -19,7 +19,10 @@ import {
 /**
  * Keeps stored events in memory: per originator, an array sorted by version. It stores the
  * mapper's bytes, never event objects. Inserts are O(1) per event (appending a newer version)
- * and every insert is atomic, as nothing else runs while it checks and writes.
+ * and every insert is atomic, as nothing else runs while it checks and writes. The bytes are
+ * not copied (a copy on every read would cost more than the read): a state that is a whole
+ * buffer is kept as given, and reads hand out the kept bytes, so treat every `state` as
+ * read-only, and do not change bytes once given to `insertEvents`.
  */
 export class MemoryAggregateRecorder implements AggregateRecorder {
   readonly #streams = new Map<string, StoredEvent[]>();
@@ -62,6 +65,7 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
    * @param makeRecord - builds the record kept for the event at a position in the batch
    * @returns the records written, in the order of `events`
    * @throws {@link RecordConflictError} on a conflict, with nothing written
+   * @throws {@link DataError} when the batch is not stored events, with nothing written
    */
   protected record(
     events: readonly StoredEvent[],

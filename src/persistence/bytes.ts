@@ -55,7 +55,8 @@ export function fromBase64(text: string): Uint8Array {
  *
  * @param value - the database value
  * @returns the bytes
- * @throws TypeError when the value is not bytes
+ * @throws TypeError when the value is not bytes, or an array holds other than integers from 0
+ *   to 255
  */
 export function toBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
@@ -63,7 +64,20 @@ export function toBytes(value: unknown): Uint8Array {
   if (ArrayBuffer.isView(value)) {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
-  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
+  if (Array.isArray(value)) {
+    const bytes = new Uint8Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const byte: unknown = value[i];
+      // Uint8Array.from alone would wrap 300 to 44 and read 'a' as 0.
+      if (typeof byte !== 'number' || !Number.isInteger(byte) || byte < 0 || byte > 255) {
+        throw new TypeError(
+          `bytes: expected integers from 0 to 255, got ${String(byte)} at index ${String(i)}`,
+        );
+      }
+      bytes[i] = byte;
+    }
+    return bytes;
+  }
   throw new TypeError(`bytes: expected bytes, got ${typeof value}`);
 }
 

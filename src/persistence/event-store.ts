@@ -41,6 +41,9 @@ export class EventStore<E extends DomainEvent = DomainEvent> {
    * @returns a recording per event, or none when the recorder keeps no notification log
    * @throws {@link RecordConflictError} (as a rejection, as every error here) when any event's
    *   originator version is taken; nothing is written
+   * @throws {@link TopicError} or {@link TranscodingError} from the mapper, a cipher's error,
+   *   or another of the recorder's (a {@link DataError}, an {@link OperationalError}); nothing
+   *   is written
    */
   async put(events: readonly E[]): Promise<Recording<E>[]> {
     if (events.length === 0) return [];

@@ -29,6 +29,8 @@ export interface AggregateRecorder {
    * @returns the notification ids given to the events, in order (empty for a recorder without
    *   a notification log)
    * @throws {@link RecordConflictError} on a conflict, with nothing written
+   * @throws {@link DataError} when the batch is not stored events (see
+   *   {@link checkStoredEvents}) or the database refuses a value, with nothing written
    */
   insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]>;
 
@@ -38,6 +40,8 @@ export interface AggregateRecorder {
    * @param originatorId - the originator's id
    * @param options - version bounds, order and limit
    * @returns the stored events
+   * @throws RangeError when `gt` or `lte` is not an integer, or `limit` is negative or not an
+   *   integer (see {@link checkEventSelection})
    */
   selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]>;
 
@@ -49,7 +53,7 @@ export interface AggregateRecorder {
 export interface SelectNotificationsOptions {
   /** The last notification id to include (inclusive). */
   readonly stop?: number | undefined;
-  /** Only notifications with one of these topics (applied before the limit). */
+  /** Only notifications with one of these topics (applied before the limit); `[]` filters none out. */
   readonly topics?: readonly string[] | undefined;
 }
 
@@ -63,6 +67,8 @@ export interface ApplicationRecorder extends AggregateRecorder {
    * @param events - the batch
    * @returns the new notification ids, in the order of `events`
    * @throws {@link RecordConflictError} on a conflict, with nothing written
+   * @throws {@link DataError} when the batch is not stored events or the database refuses a
+   *   value, with nothing written
    */
   insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]>;
 

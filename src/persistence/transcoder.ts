@@ -212,14 +212,12 @@ export class JsonTranscoder implements Transcoder {
       case 'undefined':
         return 'null';
       case 'bigint':
+        // Written as a `_type_`/`_data_` object: as deep as any other.
+        if (depth >= MAX_DEPTH) throw tooDeepError();
         return this.#writeCustom(value, BigInt, depth);
       case 'object': {
         if (value === null) return 'null';
-        if (depth >= MAX_DEPTH) {
-          throw new TranscodingError(
-            `transcoder: values nested deeper than ${String(MAX_DEPTH)} levels are not written (Python's json could not read them)`,
-          );
-        }
+        if (depth >= MAX_DEPTH) throw tooDeepError();
         if (Array.isArray(value)) return this.#writeArray(value, depth);
         // By the prototype, not a `constructor` property: a plain object may have a key of that name.
         const proto: unknown = Object.getPrototypeOf(value);
@@ -347,6 +345,13 @@ export class JsonTranscoder implements Transcoder {
     }
     return record;
   }
+}
+
+/** The error for values nested deeper than {@link MAX_DEPTH}. */
+function tooDeepError(): TranscodingError {
+  return new TranscodingError(
+    `transcoder: values nested deeper than ${String(MAX_DEPTH)} levels are not written (Python's json could not read them)`,
+  );
 }
 
 /** The error for a `__proto__` key, which would replace the prototype of what it is copied to. */

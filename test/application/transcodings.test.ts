@@ -364,13 +364,17 @@ describe('custom transcodings (the seed example)', () => {
       expect(app.transcoder.decode(encode({ x: plain }))).toEqual({ x: plain });
     }
     // Nesting: 500 levels are written and read back, 501 are refused.
-    const nest = (levels: number): unknown => {
-      let value: unknown = 'core';
+    const nest = (levels: number, core: unknown = 'core'): unknown => {
+      let value = core;
       for (let i = 0; i < levels; i++) value = [value];
       return value;
     };
     expect(app.transcoder.decode(encode(nest(500)))).toEqual(nest(500));
     expect(() => encode(nest(501))).toThrow(/nested deeper than 500/);
+    // A bigint is written as a `_type_`/`_data_` object: one level, as an object is.
+    expect(app.transcoder.decode(encode(nest(499, 7n)))).toEqual(nest(499, 7n));
+    expect(() => encode(nest(500, 7n))).toThrow(/nested deeper than 500/);
+    expect(() => encode(nest(500, {}))).toThrow(/nested deeper than 500/);
     // Deeper state written by something else is a TranscodingError, not a stack overflow.
     const deep = new TextEncoder().encode(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
     expect(() => app.transcoder.decode(deep)).toThrow(TranscodingError);

@@ -240,6 +240,9 @@ export function describeIndexedDbCases(): void {
       const error = await r.selectEvents(id, { gt: 0 }).catch((e: unknown) => e);
       vi.restoreAllMocks();
       expect(error).toBeInstanceOf(DataError);
+      expect((error as Error).message).toMatch(
+        /^indexeddb: reading from ".*" failed: IndexedDB refused a key/,
+      );
       expect((error as Error).cause).toMatchObject({ name: 'DataError' });
       // The recorder still works.
       expect((await r.selectEvents(id)).length).toBe(1);

@@ -178,7 +178,7 @@ describe('d1 recorder', () => {
       .insertEvents([stored(newId(), 1)])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProgrammingError);
-    expect((error as Error).message).toMatch(/d1Schema/);
+    expect((error as Error).message).toMatch(/apply the schema from d1Schema\(name\).*leave createTables on/);
     await expect(persistence.snapshotRecorder(name).selectEvents(newId())).rejects.toBeInstanceOf(
       ProgrammingError,
     );
@@ -191,6 +191,22 @@ describe('d1 recorder', () => {
     const id = newId();
     expect(await persistence.applicationRecorder(name).insertEvents([stored(id, 1)])).toEqual([1]);
     expect(await persistence.snapshotRecorder(name).insertEvents([stored(id, 1, 'Snapshot')])).toEqual([]);
+  });
+
+  it('says a table dropped after the recorder created it was dropped, and a new recorder creates it', async () => {
+    const name = freshName();
+    const recorder = d1({ database: env.DB }).applicationRecorder(name);
+    expect(await recorder.insertEvents([stored(newId(), 1)])).toEqual([1]);
+    await env.DB.prepare(`DROP TABLE "${name}_events"`).run();
+    // The recorder creates its tables once, before its first use: it does not create them again.
+    const error = await recorder.insertEvents([stored(newId(), 1)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    expect((error as Error).message).toMatch(/was dropped since: a new recorder creates it again/);
+    expect(
+      await d1({ database: env.DB })
+        .applicationRecorder(name)
+        .insertEvents([stored(newId(), 1)]),
+    ).toEqual([1]);
   });
 
   it('lists long topic filters in one parameter', async () => {
