@@ -16,6 +16,30 @@ describe('Wiki (the seed example of saving multiple aggregates)', () => {
     expect((await wiki.getPage('Earth')).name).toBe('Earth');
   });
 
+  it("runs the seed's example in its order: a rename, then both conflicts, nothing written by either", async () => {
+    const wiki = new Wiki();
+    await wiki.createPage('Erth', 'Lorem ipsum...');
+    expect((await wiki.getPage('Erth')).body).toBe('Lorem ipsum...');
+    await wiki.renamePage('Erth', 'Earth');
+    expect((await wiki.getPage('Earth')).body).toBe('Lorem ipsum...');
+
+    // Can't create another page using an existing name.
+    const beforeCreate = await wiki.recorder.maxNotificationId();
+    await expect(wiki.createPage('Earth', 'Neque porro quisquam...')).rejects.toBeInstanceOf(
+      RecordConflictError,
+    );
+    expect((await wiki.getPage('Earth')).body).toBe('Lorem ipsum...');
+    expect(await wiki.recorder.maxNotificationId()).toBe(beforeCreate);
+
+    // Can't rename another page to an existing name.
+    await wiki.createPage('Mars', 'Neque porro quisquam...');
+    const beforeRename = await wiki.recorder.maxNotificationId();
+    await expect(wiki.renamePage('Mars', 'Earth')).rejects.toBeInstanceOf(RecordConflictError);
+    expect((await wiki.getPage('Earth')).body).toBe('Lorem ipsum...');
+    expect((await wiki.getPage('Mars')).body).toBe('Neque porro quisquam...');
+    expect(await wiki.recorder.maxNotificationId()).toBe(beforeRename);
+  });
+
   it('derives index ids from names (uuid v5 in the URL namespace)', () => {
     // The id Python's uuid5(NAMESPACE_URL, '/pages/Earth') gives, as the seed's Index makes it.
     expect(Index.createId('Earth')).toBe('29d224d6-64b5-5452-9198-9f475b03e36b');

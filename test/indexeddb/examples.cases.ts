@@ -67,8 +67,10 @@ export function describeIndexedDbExamples(label: string, codecs: Codecs = () => 
       const section = await app.log.section('1,10');
       expectSeedSection(section, worldId);
       // The stored bytes hold the plain JSON, unless encrypted.
-      const text = new TextDecoder().decode(section.items[1]?.state);
-      expect(text.includes('dinosaurs')).toBe(!encrypted);
+      ['dinosaurs', 'trucks', 'internet'].forEach((what, i) => {
+        const text = new TextDecoder().decode(section.items[i + 1]?.state);
+        expect(text.includes(what), what).toBe(!encrypted);
+      });
 
       // The mapper rebuilds the domain events from the notifications.
       const first = await app.mapper.toDomainEvent(section.items[0] as Notification);
@@ -76,6 +78,7 @@ export function describeIndexedDbExamples(label: string, codecs: Codecs = () => 
       expect(first.originatorId).toBe(worldId);
       const last = await app.mapper.toDomainEvent(section.items[3] as Notification);
       expect(last).toBeInstanceOf(SomethingHappened);
+      expect(last.originatorId).toBe(worldId);
       expect((last as SomethingHappened).what).toBe('internet');
     });
 
