@@ -46,6 +46,7 @@ async function start(): Promise<void> {
       const ids = change.notificationIds;
       show({
         kind: 'info',
+        fromOtherTab: true,
         title: 'Another tab saved',
         detail: `${ids.length === 1 ? 'Notification' : 'Notifications'} ${ids.join(', ')} arrived on the BroadcastChannel; the page read the log again.`,
       });
@@ -53,6 +54,7 @@ async function start(): Promise<void> {
     if (change.kind === 'store' && change.byOtherTab) {
       show({
         kind: 'info',
+        fromOtherTab: true,
         title: 'Another tab moved the events',
         detail: 'This tab follows it to the new store.',
       });

@@ -15,6 +15,8 @@ export interface Message {
   readonly detail: string;
   /** The error's own name and message, for the curious. */
   readonly technical?: string;
+  /** News of another tab: it never replaces an error that is showing, which the user caused. */
+  readonly fromOtherTab?: boolean;
 }
 
 /**
@@ -122,12 +124,15 @@ function describe(name: string, doing: string): { kind: 'error'; title: string; 
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Shows a message in the page's message box: errors until closed, news for a few seconds.
+ * Shows a message in the page's message box: errors until closed, news for a few seconds. News
+ * of another tab never replaces an error that is showing (a save in another tab would wipe it
+ * before it is read); the result of the user's own next action does.
  *
  * @param message - the message
  */
 export function show(message: Message): void {
   const box = byId('message', HTMLElement);
+  if (message.fromOtherTab === true && !box.hidden && box.dataset.kind === 'error') return;
   clearTimeout(timer);
   const close = h('button', { type: 'button', class: 'message-close', 'aria-label': 'Close' }, '×');
   close.addEventListener('click', clear);

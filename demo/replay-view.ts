@@ -6,7 +6,7 @@
  */
 import { memory } from '../src/index.js';
 import { indexedDb } from '../src/indexeddb/index.js';
-import { byId, fill, h, pause } from './dom.js';
+import { byId, fill, h, pause, setEnabled } from './dom.js';
 import { explain, show } from './messages.js';
 import { ReplayContext, type Line, type Outcome } from './replay-lines.js';
 import { SCRIPT } from './replay-script.js';
@@ -36,23 +36,26 @@ export class ReplayView {
   async run(): Promise<void> {
     const button = byId('replay-button', HTMLButtonElement);
     const panel = byId('replay', HTMLElement);
-    button.disabled = true;
+    // Through setEnabled, so keyboard focus comes back to the button after the run.
+    setEnabled([button], false);
     panel.dataset.state = 'running';
     for (const item of this.#items) resetItem(item);
-    const onIndexedDb = this.#session.config.backend === 'indexeddb';
-    if (onIndexedDb) {
-      const dbName = newDatabaseName(REPLAY_PREFIX);
-      // The lock tells the other tabs' clean-up that this replay still uses its database.
-      await holding(dbName, () =>
-        this.#runOn(
-          new ReplayContext(indexedDb({ dbName, broadcast: false }), `IndexedDB '${dbName}'`),
-          dbName,
-        ),
-      );
-    } else {
-      await this.#runOn(new ReplayContext(memory(), 'memory()'), undefined);
+    try {
+      if (this.#session.config.backend === 'indexeddb') {
+        const dbName = newDatabaseName(REPLAY_PREFIX);
+        // The lock tells the other tabs' clean-up that this replay still uses its database.
+        await holding(dbName, () =>
+          this.#runOn(
+            new ReplayContext(indexedDb({ dbName, broadcast: false }), `IndexedDB '${dbName}'`),
+            dbName,
+          ),
+        );
+      } else {
+        await this.#runOn(new ReplayContext(memory(), 'memory()'), undefined);
+      }
+    } finally {
+      setEnabled([button], true);
     }
-    button.disabled = false;
     button.textContent = 'Replay again';
   }
 
@@ -123,14 +126,16 @@ function lineItem(line: Line): HTMLLIElement {
       h('span', { class: 'mark', 'aria-hidden': 'true' }),
       h('code', { class: 'code' }, line.code),
     ),
-    line.kind === 'comment' ? null : h('output', { class: 'actual' }),
+    // A plain span: one live region per line would have a screen reader read out every line of
+    // a run; the summary below the transcript is the one live region.
+    line.kind === 'comment' ? null : h('span', { class: 'actual' }),
   );
 }
 
 function resetItem(item: HTMLLIElement): void {
   if (item.dataset.kind === 'comment') return;
   item.dataset.state = 'pending';
-  const output = item.querySelector('output');
+  const output = item.querySelector<HTMLElement>('.actual');
   if (output !== null) {
     output.textContent = '';
     delete output.dataset.value;
@@ -140,7 +145,7 @@ function resetItem(item: HTMLLIElement): void {
 
 function showOutcome(item: HTMLLIElement, outcome: Outcome): void {
   item.dataset.state = outcome.ok ? 'pass' : 'fail';
-  const output = item.querySelector('output');
+  const output = item.querySelector<HTMLElement>('.actual');
   if (output === null) return;
   output.textContent = outcome.text;
   if (outcome.value !== undefined) {

@@ -62,7 +62,7 @@ export class StorageView {
   draw(): void {
     const { backend, dbName, key } = this.#session.config;
     for (const b of ['indexeddb', 'memory'] as const) {
-      byId(`use-${b}`, HTMLButtonElement).setAttribute('aria-checked', String(b === backend));
+      byId(`use-${b}`, HTMLButtonElement).setAttribute('aria-pressed', String(b === backend));
     }
     byId('backend-note', HTMLElement).replaceChildren(
       ...(backend === 'indexeddb'

@@ -207,12 +207,12 @@ describe('demo page', () => {
     page = await open();
     await replayAllGreen(page);
     // The world id the replay shows is the originator id of each notification it shows.
-    const shownId = await page.getAttribute('[data-name="world-id"] output', 'data-value');
+    const shownId = await page.getAttribute('[data-name="world-id"] .actual', 'data-value');
     expect(shownId).toMatch(/^[0-9a-f-]{36}$/);
     const originators = await page.$$eval('[data-assert]', (lines) =>
       lines
         .filter((line) => line.textContent.includes('originatorId === worldId)'))
-        .map((line) => line.querySelector('output')?.dataset.value),
+        .map((line) => line.querySelector<HTMLElement>('.actual')?.dataset.value),
     );
     expect(originators).toHaveLength(6);
     for (const id of originators) expect(id).toBe(shownId);
@@ -360,6 +360,12 @@ describe('demo page', () => {
     // Nothing of the conflicting save was written; the tab has read the world again.
     await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
     await shot(second, '08-conflict', '.columns');
+    // Following again, the tab hears the next save, but the news leaves the error for the user.
+    await second.locator('label:has(#follow)').click();
+    await makeItSo(page, 'eclipse', ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse']);
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse']);
+    expect(await second.getAttribute('#message', 'data-kind')).toBe('error');
+    expect(await second.textContent('#message')).toContain('Someone else saved first');
 
     // Moving the events to memory and back to a new database: the other tab follows the move.
     await page.click('#use-memory');
@@ -369,7 +375,7 @@ describe('demo page', () => {
     const dbName = await page.textContent('#db-name');
     expect(dbName).toMatch(/^worlds-demo-/);
     await expect.poll(() => second.textContent('#db-name')).toBe(dbName);
-    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet']);
+    await historyIs(second, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse']);
     await second.close();
   });
 
@@ -379,7 +385,15 @@ describe('demo page', () => {
     await page.waitForSelector('#message[data-kind="error"]');
     expect(await page.textContent('#message')).toContain('This key cannot read the stored events');
     // The page goes on with the right key.
-    await makeItSo(page, 'aurora', ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora']);
+    await makeItSo(page, 'aurora', [
+      'dinosaurs',
+      'trucks',
+      'internet',
+      'meteor',
+      'comet',
+      'eclipse',
+      'aurora',
+    ]);
     await shot(page, '09-wrong-key', '.columns');
   });
 
@@ -427,7 +441,7 @@ describe('demo page', () => {
   it("keeps another tab's snapshot when this tab comes back from memory", async () => {
     const other = await open();
     const shared = await page.textContent('#db-name');
-    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora'];
+    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse', 'aurora'];
     // This tab goes to memory; the other tab snapshots a world at its latest version: a
     // snapshot, and no new event, in the database both used.
     await page.click('#use-memory');
@@ -482,7 +496,7 @@ describe('demo page', () => {
         });
     };
     await page.click(`#world-list [data-world-id="${worldId}"]`);
-    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora'];
+    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse', 'aurora'];
     await historyIs(page, history);
     // The log shows its latest section.
     const log = await rows();
@@ -545,12 +559,12 @@ describe('demo page', () => {
     expect(await page.textContent('#message')).toContain('The key reads the stored events');
     expect(await storeState(page)).toMatchObject({ shown: saved.dbName, saved, databases: [saved.dbName] });
     await page.click(`#world-list [data-world-id="${worldId}"]`);
-    await historyIs(page, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora']);
+    await historyIs(page, ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse', 'aurora']);
     await shot(page, '13-right-key-again', '.columns');
   });
 
   it('moves the events only while no tab saves, and a save asked for meanwhile lands in the new database', async () => {
-    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'aurora'];
+    const history = ['dinosaurs', 'trucks', 'internet', 'meteor', 'comet', 'eclipse', 'aurora'];
     const saver = await open();
     const holder = await open();
     await saver.click(`#world-list [data-world-id="${worldId}"]`);
@@ -703,6 +717,23 @@ describe('demo page', () => {
     await makeItSo(small, 'a happening of several words, long enough to wrap', [
       'a happening of several words, long enough to wrap',
     ]);
+    // A word as long as the input takes wraps inside its chip.
+    const word = 'W'.repeat(60);
+    await makeItSo(small, word, ['a happening of several words, long enough to wrap', word]);
+    expect(await scrollWidth()).toBeLessThanOrEqual(375);
+    // Only spaces is not a happening: the form refuses it, and nothing is saved.
+    await small.fill('#happening-input', '   ');
+    await small.click('#happening-submit');
+    expect(
+      await small.$eval('#happening-input', (input) => (input as HTMLInputElement).validity.patternMismatch),
+    ).toBe(true);
+    await historyIs(small, ['a happening of several words, long enough to wrap', word]);
+    await small.fill('#happening-input', '');
+    // Replayed from the keyboard, the focus comes back to the button when the run ends.
+    await small.focus('#replay-button');
+    await small.keyboard.press('Enter');
+    await small.waitForSelector('#replay[data-state="pass"]', { timeout: 30_000 });
+    await small.waitForFunction(() => document.activeElement?.id === 'replay-button');
     await replayAllGreen(small);
     // "Replay again", its summary with the database's long name, and the rest of the page fit.
     expect(await scrollWidth()).toBeLessThanOrEqual(375);

@@ -158,6 +158,8 @@ describe('the Worker example', () => {
       ['GET', '/nowhere', undefined, 404],
       ['DELETE', '/worlds', undefined, 405],
       ['POST', `/worlds/${worldId}/happenings`, { when: 'now' }, 400],
+      ['POST', `/worlds/${worldId}/happenings`, { what: '   ' }, 400],
+      ['GET', '/worlds/%E0%A4%A', undefined, 400],
     ];
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     for (const [method, path, body, status] of cases) {
@@ -174,6 +176,36 @@ describe('the Worker example', () => {
     expect(logged).not.toHaveBeenCalled();
     // A well-formed percent-encoded section id is read as the plain one.
     expect((await call('GET', '/log/1%2C1')).status).toBe(200);
+  });
+
+  it('answers HEAD where GET is, says what is allowed on a 405, and lets any origin read the log', async () => {
+    const worldId = await worldWith('dinosaurs');
+    const head = await call('HEAD', `/worlds/${worldId}`);
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect((await call('HEAD', '/log/1,1')).status).toBe(200);
+    for (const [method, path, allowed] of [
+      ['DELETE', '/worlds', 'POST'],
+      ['PUT', `/worlds/${worldId}`, 'GET, HEAD'],
+      ['POST', '/log/1,1', 'GET, HEAD'],
+      ['GET', `/worlds/${worldId}/snapshot`, 'POST'],
+    ] as const) {
+      const response = await call(method, path);
+      expect([method, path, response.status, response.headers.get('allow')]).toEqual([
+        method,
+        path,
+        405,
+        allowed,
+      ]);
+    }
+    // The log is for followers anywhere, a page of another origin included; the rest is not.
+    expect((await call('GET', '/log/1,1')).headers.get('access-control-allow-origin')).toBe('*');
+    expect((await call('GET', `/worlds/${worldId}`)).headers.get('access-control-allow-origin')).toBeNull();
+    // A percent-encoded id is the plain one, as a section id is.
+    const encoded = worldId.replaceAll('-', '%2D');
+    expect(await json<{ id: string }>(await call('GET', `/worlds/${encoded}`))).toMatchObject({
+      id: worldId,
+    });
   });
 
   it('answers the server’s own faults with 500, logged, and without their message', async () => {

@@ -33,6 +33,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -65,11 +66,13 @@ export function worldsApp(env: WorldsEnv): Worlds {
  * - `POST /worlds/:id/snapshot` (optionally `?version=n`) takes a snapshot: 204, also when one
  *   is already stored at that version
  * - `GET /log/:sectionId`, such as `/log/1,10`: a section of the notification log as JSON
- *   `{ id, next_id, items: [{ id, originator_id, originator_version, topic, state }] }`
+ *   `{ id, next_id, items: [{ id, originator_id, originator_version, topic, state }] }`, which a
+ *   page of any origin may read (`Access-Control-Allow-Origin: *`)
  *
- * Errors are JSON `{ error }`: 400 for bad input (a malformed section id or percent-encoding, a
- * version that is not a positive integer, a body without `what`), 404 for an unknown world or
- * route, 405 for a wrong method, 409 for a conflicting save. Anything else, such as a bad
+ * `HEAD` is answered wherever `GET` is. Errors are JSON `{ error }`: 400 for bad input (a
+ * malformed section id or percent-encoding, a version that is not a positive integer, a body
+ * without a `what` of more than spaces), 404 for an unknown world or route, 405 for a wrong
+ * method (with `Allow`), 409 for a conflicting save. Anything else, such as a bad
  * `CIPHER_KEY` or a failing database, is the server's fault: it is logged with `console.error`
  * and answered 500 `{ "error": "internal error" }`, without its message.
  *
@@ -78,14 +81,21 @@ export function worldsApp(env: WorldsEnv): Worlds {
  * @returns the response
  */
 export async function handleRequest(request: Request, env: WorldsEnv): Promise<Response> {
+  const response = await route(request, env);
+  // A HEAD gets the GET's status and headers, without its body.
+  return request.method === 'HEAD' ? new Response(null, response) : response;
+}
+
+async function route(request: Request, env: WorldsEnv): Promise<Response> {
   const url = new URL(request.url);
-  const [collection, id, action, ...rest] = url.pathname.split('/').filter((p) => p !== '');
+  const [collection, segment, action, ...rest] = url.pathname.split('/').filter((p) => p !== '');
   try {
     if (rest.length > 0) throw new HttpError(404, `no route for ${url.pathname}`);
+    const id = segment === undefined ? undefined : decoded(segment, 'the path');
     if (collection === 'log' && id !== undefined && action === undefined) {
       allow(request, 'GET');
       const section = await worldsApp(env).log.section(sectionIdParam(id));
-      return Response.json(sectionToJson(section));
+      return Response.json(sectionToJson(section), { headers: { 'access-control-allow-origin': '*' } });
     }
     if (collection !== 'worlds') throw new HttpError(404, `no route for ${url.pathname}`);
     if (id === undefined) {
@@ -133,19 +143,23 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
   }
 }
 
-function allow(request: Request, method: string): void {
-  if (request.method !== method) throw new HttpError(405, `use ${method} here`);
+function allow(request: Request, method: 'GET' | 'POST'): void {
+  if (request.method === method || (method === 'GET' && request.method === 'HEAD')) return;
+  const allowed = method === 'GET' ? 'GET, HEAD' : method;
+  throw new HttpError(405, `use ${method} here`, { allow: allowed });
+}
+
+function decoded(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, `${what} ${JSON.stringify(text)} is not valid percent-encoding`);
+  }
 }
 
 // The section id is checked here, where an error can only be the client's, so that the log's
 // own errors (which are the server's) are never answered as bad input.
-function sectionIdParam(text: string): string {
-  let sectionId: string;
-  try {
-    sectionId = decodeURIComponent(text);
-  } catch {
-    throw new HttpError(400, `the section id ${JSON.stringify(text)} is not valid percent-encoding`);
-  }
+function sectionIdParam(sectionId: string): string {
   try {
     parseSectionId(sectionId, 1);
   } catch (error) {
@@ -171,14 +185,16 @@ async function whatParam(request: Request): Promise<string> {
     throw new HttpError(400, 'the body must be JSON such as {"what": "dinosaurs"}');
   }
   const what = (body as { what?: unknown } | null)?.what;
-  if (typeof what !== 'string' || what === '') {
+  if (typeof what !== 'string' || what.trim() === '') {
     throw new HttpError(400, 'the body must be JSON such as {"what": "dinosaurs"}');
   }
   return what;
 }
 
 function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) return Response.json({ error: error.message }, { status: error.status });
+  if (error instanceof HttpError) {
+    return Response.json({ error: error.message }, { status: error.status, headers: error.headers });
+  }
   if (error instanceof AggregateNotFoundError) {
     return Response.json({ error: error.message }, { status: 404 });
   }
