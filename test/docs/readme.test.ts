@@ -32,6 +32,7 @@ const givensFile = join(blockDir, 'givens.d.ts');
 const GIVENS = `
 type World = import('../../../examples/world.js').World;
 declare const World: typeof import('../../../examples/world.js').World;
+declare const SomethingHappened: typeof import('../../../examples/world.js').SomethingHappened;
 type Worlds = import('../../../examples/world.js').Worlds;
 declare const Worlds: typeof import('../../../examples/world.js').Worlds;
 declare const Wiki: typeof import('../../../examples/wiki.js').Wiki;
