@@ -361,13 +361,43 @@ describe('saves of one aggregate object in progress at once', () => {
   });
 
   it('of different aggregates do not wait for each other, nor fail together', async () => {
-    const app = scripted([20, true]);
+    // The first event's encryption waits until the test lets it go, then fails.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    const app = new Worlds({
+      cipher: {
+        encrypt: async (plaintext: Uint8Array) => {
+          if (!first) return plaintext;
+          first = false;
+          await gate;
+          throw new CipherError('test: encryption failed');
+        },
+        decrypt: async (ciphertext: Uint8Array) => ciphertext,
+      },
+    });
     const slow = World.create();
     const fast = World.create();
     const failing = app.save(slow);
-    // Saved while the other save is in progress, and recorded before it ends.
-    const recordings = await app.save(fast);
+    let slowEnded = false;
+    void failing.catch(() => {
+      slowEnded = true;
+    });
+    // Saved while the other save is held, and recorded while it still is: were it to wait,
+    // it would wait for ever (bounded here, so that the test fails rather than hangs).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error('the save of another aggregate waited for the held save'));
+      }, 5_000);
+    });
+    const recordings = await Promise.race([app.save(fast), waited]);
+    clearTimeout(timer);
     expect(recordings.map((r) => r.notification.id)).toEqual([1]);
+    expect(slowEnded).toBe(false);
+    release();
     await expect(failing).rejects.toThrow(CipherError);
     expect((await app.repository.get<World>(fast.id)).version).toBe(1);
   });

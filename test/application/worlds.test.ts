@@ -1,7 +1,7 @@
 /**
  * The seed's Worlds examples, on the in-memory recorder, asserting what the seed asserts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Notification, Snapshot, memory } from '../../src/index.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
 import { expectSeedSection, worldWithHistory } from '../support/worlds.js';
@@ -139,7 +139,13 @@ describe('Worlds with snapshotting (the seed snapshotting example)', () => {
     await app.makeItSo(worldId, 'robots');
 
     // Versions at, after and before the snapshot all come out right.
+    const read = vi.spyOn(app.events, 'get');
     const latest = await app.repository.get<World>(worldId);
+    // It started from the snapshot at version 2: only the events after it were read.
+    expect(read).toHaveBeenCalledTimes(1);
+    const replayed = (await read.mock.results[0]?.value) as { originatorVersion: number }[];
+    expect(replayed.map((e) => e.originatorVersion)).toEqual([3, 4, 5]);
+    read.mockRestore();
     expect(latest.version).toBe(5);
     expect(latest.history).toEqual(['dinosaurs', 'trucks', 'internet', 'robots']);
     expect(latest).toBeInstanceOf(World);

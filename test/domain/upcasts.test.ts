@@ -4,7 +4,7 @@
  * `class_version` and `upcast_vX_vY` do. Two applications over one store stand for the same
  * application before and after a release that changed a class.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Aggregate,
   AggregateCreated,
@@ -168,8 +168,14 @@ describe('upcasts', () => {
 
     const after = new Places3({ persistence: store, snapshotting: true });
     const [snapshot] = (await after.snapshots?.get(place.id)) ?? [];
-    expect(snapshot).toBeDefined();
+    // Release 1's state, unmarked (version 1).
+    expect(snapshot?.state).toMatchObject({ name: 'Faro' });
+    expect(snapshot?.state).not.toHaveProperty('class_version');
+    const events = vi.spyOn(after.events, 'get');
     const read = await after.repository.get<Place3>(place.id);
+    // Read from the snapshot, upcast: no event after it was read.
+    expect(await events.mock.results[0]?.value).toEqual([]);
+    events.mockRestore();
     expect({ title: read.title, country: read.country }).toEqual({ title: 'Faro', country: 'unknown' });
     expect(read).not.toHaveProperty('name');
     expect(read).not.toHaveProperty('class_version');

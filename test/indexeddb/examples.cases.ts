@@ -3,7 +3,7 @@
  * Chromium test files: Worlds, snapshots, the wiki's conflicts, and state that endures
  * after the application is reconstructed; optionally with encryption and compression on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Index, Wiki } from '../../examples/wiki.js';
 import { SomethingHappened, World, WorldCreated, Worlds } from '../../examples/world.js';
 import {
@@ -91,9 +91,13 @@ export function describeIndexedDbExamples(label: string, codecs: Codecs = () => 
       const snapshots = (await app.snapshots?.get(worldId, { desc: true, limit: 1 })) ?? [];
       expect(snapshots.map((s) => [s.originatorId, s.originatorVersion])).toEqual([[worldId, 4]]);
 
-      // A later event is replayed on top of the snapshot.
+      // A later event is replayed on top of the snapshot: the only event read.
       await app.makeItSo(worldId, 'robots');
+      const read = vi.spyOn(app.events, 'get');
       const world = await app.repository.get<World>(worldId);
+      const replayed = (await read.mock.results[0]?.value) as { originatorVersion: number }[];
+      read.mockRestore();
+      expect(replayed.map((e) => e.originatorVersion)).toEqual([5]);
       expect(world.version).toBe(5);
       expect(world.history).toEqual(['dinosaurs', 'trucks', 'internet', 'robots']);
       expect((await app.repository.get<World>(worldId, { version: 2 })).history).toEqual(['dinosaurs']);

@@ -147,6 +147,11 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await versions({ desc: true, lte: 3, limit: 1 })).toEqual([3]);
       expect(await versions({ limit: 2 })).toEqual([1, 2]);
       expect(await versions({ gt: 2, limit: 2 })).toEqual([3, 4]);
+      expect(await versions({ gt: 1, lte: 4, limit: 2 })).toEqual([2, 3]);
+      // Descending within bounds: the lower bound holds, and the limit keeps the newest of them.
+      expect(await versions({ desc: true, gt: 2 })).toEqual([5, 4, 3]);
+      expect(await versions({ desc: true, gt: 2, limit: 5 })).toEqual([5, 4, 3]);
+      expect(await versions({ desc: true, gt: 1, lte: 4, limit: 2 })).toEqual([4, 3]);
       // A limit of 0 gives nothing; empty ranges give nothing.
       expect(await versions({ limit: 0 })).toEqual([]);
       expect(await versions({ gt: 5 })).toEqual([]);
@@ -306,8 +311,10 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await select(0, 2)).toEqual([i1, i2]);
       expect(await select(-5, 1)).toEqual([i1]);
       expect(await select(i6 + 1, 10)).toEqual([]);
-      // Stop is inclusive.
+      // Stop is inclusive: a stop equal to the start selects that one notification.
       expect(await select(i1, 10, { stop: i4 })).toEqual([i1, i2, i3, i4]);
+      expect(await select(i3, 10, { stop: i3 })).toEqual([i3]);
+      expect(await select(0, 10, { stop: i2 })).toEqual([i1, i2]);
       expect(await select(i5, 10, { stop: i4 })).toEqual([]);
       // Topics filter before the limit.
       expect(await select(i1, 2, { topics: ['even'] })).toEqual([i2, i4]);
@@ -319,6 +326,10 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await select(i1, 0)).toEqual([]);
       await expect(recorder.selectNotifications(1, -1)).rejects.toThrow(RangeError);
       await expect(recorder.selectNotifications(1.5, 1)).rejects.toThrow(RangeError);
+      // So is a stop that is not an integer.
+      for (const stop of [1.5, Number.NaN]) {
+        await expect(recorder.selectNotifications(1, 10, { stop }), String(stop)).rejects.toThrow(RangeError);
+      }
     });
 
     it('lands every concurrent save of different aggregates, with unique increasing ids', async () => {

@@ -2,7 +2,7 @@
  * The seed's application examples on D1 inside workerd, with state compressed and encrypted.
  */
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Wiki } from '../../examples/wiki.js';
 import { World, Worlds } from '../../examples/world.js';
 import { AesGcmCipher } from '../../src/cipher/index.js';
@@ -57,7 +57,12 @@ describe('the seed examples on D1', () => {
     await app.close();
     const again = new Worlds(config(name, { snapshotting: true }));
     expect(await again.getWorldHistory(worldId)).toEqual(['dinosaurs', 'trucks', 'internet']);
+    const read = vi.spyOn(again.events, 'get');
     const atThree = await again.repository.get<World>(worldId, { version: 3 });
+    // From the snapshot at version 2: version 3 is the only event read.
+    const replayed = (await read.mock.results[0]?.value) as { originatorVersion: number }[];
+    read.mockRestore();
+    expect(replayed.map((e) => e.originatorVersion)).toEqual([3]);
     expect(atThree.history).toEqual(['dinosaurs', 'trucks']);
     // Snapshotting the same version twice is a conflict, as in the event table.
     await expect(again.takeSnapshot(worldId)).rejects.toBeInstanceOf(RecordConflictError);
