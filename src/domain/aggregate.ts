@@ -149,6 +149,8 @@ export interface EarlierSave {
   readonly aggregate: Aggregate;
   /** Its save in progress. */
   readonly save: SaveInProgress;
+  /** The highest version among the new save's events of the aggregate. */
+  readonly highest: number;
 }
 
 /**
@@ -159,6 +161,8 @@ export interface EarlierSave {
  * refused.
  */
 export class SaveInProgress {
+  #aggregates: readonly Aggregate[] = [];
+  #collected: readonly (readonly AggregateEvent[])[] = [];
   #ended = false;
   #failed = false;
   #error: unknown = undefined;
@@ -176,15 +180,37 @@ export class SaveInProgress {
     aggregates: readonly Aggregate[],
     collected: readonly (readonly AggregateEvent[])[],
   ): EarlierSave[] | undefined {
+    this.#aggregates = aggregates;
+    this.#collected = collected;
     let earlier: EarlierSave[] | undefined;
     for (let i = 0; i < aggregates.length; i++) {
-      if ((collected[i] as readonly AggregateEvent[]).length === 0) continue;
+      const events = collected[i] as readonly AggregateEvent[];
+      if (events.length === 0) continue;
       const aggregate = aggregates[i] as Aggregate;
       const save = (aggregate as unknown as Saving)[SAVING];
-      if (save !== undefined && save !== this) (earlier ??= []).push({ aggregate, save });
+      if (save !== undefined && save !== this) {
+        const highest = (events[events.length - 1] as AggregateEvent).originatorVersion;
+        (earlier ??= []).push({ aggregate, save, highest });
+      }
       (aggregate as unknown as Saving)[SAVING] = this;
     }
     return earlier;
+  }
+
+  /**
+   * Returns the lowest version among this save's events of an aggregate.
+   *
+   * @param aggregate - one of the save's aggregates
+   * @returns the version, or undefined when the save has no events of it
+   */
+  lowestVersionOf(aggregate: Aggregate): number | undefined {
+    for (let i = 0; i < this.#aggregates.length; i++) {
+      const events = this.#collected[i] as readonly AggregateEvent[];
+      if (this.#aggregates[i] === aggregate && events.length > 0) {
+        return (events[0] as AggregateEvent).originatorVersion;
+      }
+    }
+    return undefined;
   }
 
   /**
