@@ -140,9 +140,6 @@ export function restorePendingEvents(aggregate: Aggregate, events: readonly Aggr
   target[PENDING] = [...events, ...target[PENDING]].sort((x, y) => x.originatorVersion - y.originatorVersion);
 }
 
-/** An empty list, shared. */
-const NONE: readonly never[] = Object.freeze([]);
-
 /** The view of an aggregate's save in progress, used only by {@link SaveInProgress}. */
 type Saving = { [SAVING]: SaveInProgress | undefined };
 
@@ -164,9 +161,8 @@ export interface EarlierSave {
  * refused.
  */
 export class SaveInProgress {
-  // Set by begin(); a shared empty list until then, so that no save allocates for them.
-  #aggregates: readonly Aggregate[] = NONE;
-  #collected: readonly (readonly AggregateEvent[])[] = NONE;
+  #aggregates: readonly Aggregate[] = [];
+  #collected: readonly (readonly AggregateEvent[])[] = [];
   #ended = false;
   #failed = false;
   #error: unknown = undefined;
