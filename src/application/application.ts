@@ -272,9 +272,8 @@ export class Application {
    *   aggregate's class is not one of the application's: no events are collected, nothing is
    *   written
    * @throws {@link EarlierSaveError} when an earlier save of one of the aggregate objects, in
-   *   progress when this one began, failed with events that come before this save's: nothing
-   *   of this save is written, and its events go back behind the earlier save's (a retry of
-   *   events a failure gave back comes before saves still waiting, and is not refused by them)
+   *   progress when this one began, failed: nothing of this save is written, and its events go
+   *   back behind the earlier save's
    * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
    *   of this save is written
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
@@ -333,18 +332,15 @@ export class Application {
   }
 
   /**
-   * Waits for earlier saves of a save's aggregate objects, and refuses the save when one failed
-   * whose events of an aggregate come before this save's. One whose events come after them
-   * collected its events before a failure gave this save's back (a retry begun while it was
-   * still waiting): its failure leaves no gap below this save's events.
+   * Waits for earlier saves of a save's aggregate objects, and refuses the save when one failed.
    *
    * @param earlier - the aggregates with a save in progress, and those saves
-   * @throws {@link EarlierSaveError} when one of them failed with events before this save's
+   * @throws {@link EarlierSaveError} when one of them failed
    */
   async #followEarlier(earlier: readonly EarlierSave[]): Promise<void> {
-    for (const { aggregate, save, highest } of earlier) {
+    for (const { aggregate, save } of earlier) {
       const { failed, error } = await save.outcome();
-      if (failed && (save.lowestVersionOf(aggregate) ?? 0) < highest) {
+      if (failed) {
         throw new EarlierSaveError(
           `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
           // Down a chain of refused saves, the cause is the error that began it.

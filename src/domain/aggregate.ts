@@ -149,8 +149,6 @@ export interface EarlierSave {
   readonly aggregate: Aggregate;
   /** Its save in progress. */
   readonly save: SaveInProgress;
-  /** The highest version among the new save's events of the aggregate. */
-  readonly highest: number;
 }
 
 /**
@@ -161,8 +159,6 @@ export interface EarlierSave {
  * refused.
  */
 export class SaveInProgress {
-  #aggregates: readonly Aggregate[] = [];
-  #collected: readonly (readonly AggregateEvent[])[] = [];
   #ended = false;
   #failed = false;
   #error: unknown = undefined;
@@ -180,37 +176,15 @@ export class SaveInProgress {
     aggregates: readonly Aggregate[],
     collected: readonly (readonly AggregateEvent[])[],
   ): EarlierSave[] | undefined {
-    this.#aggregates = aggregates;
-    this.#collected = collected;
     let earlier: EarlierSave[] | undefined;
     for (let i = 0; i < aggregates.length; i++) {
-      const events = collected[i] as readonly AggregateEvent[];
-      if (events.length === 0) continue;
+      if ((collected[i] as readonly AggregateEvent[]).length === 0) continue;
       const aggregate = aggregates[i] as Aggregate;
       const save = (aggregate as unknown as Saving)[SAVING];
-      if (save !== undefined && save !== this) {
-        const highest = (events[events.length - 1] as AggregateEvent).originatorVersion;
-        (earlier ??= []).push({ aggregate, save, highest });
-      }
+      if (save !== undefined && save !== this) (earlier ??= []).push({ aggregate, save });
       (aggregate as unknown as Saving)[SAVING] = this;
     }
     return earlier;
-  }
-
-  /**
-   * Returns the lowest version among this save's events of an aggregate.
-   *
-   * @param aggregate - one of the save's aggregates
-   * @returns the version, or undefined when the save has no events of it
-   */
-  lowestVersionOf(aggregate: Aggregate): number | undefined {
-    for (let i = 0; i < this.#aggregates.length; i++) {
-      const events = this.#collected[i] as readonly AggregateEvent[];
-      if (this.#aggregates[i] === aggregate && events.length > 0) {
-        return (events[0] as AggregateEvent).originatorVersion;
-      }
-    }
-    return undefined;
   }
 
   /**

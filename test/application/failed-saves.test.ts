@@ -360,41 +360,6 @@ describe('saves of one aggregate object in progress at once', () => {
     expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2, 3]);
   });
 
-  it('let a retry begun at once store the events a failure gave back, before later ones still waiting', async () => {
-    const app = scripted([10, true]);
-    const world = World.create();
-    const first = app.save(world);
-    world.makeItSo('a');
-    world.makeItSo('b');
-    // Versions 2 and 3, waiting for the first save.
-    const second = app.save(world);
-    // Retried as soon as the first save rejects, while the second is still ending: the retry
-    // holds version 1 alone.
-    let collected: number[] = [];
-    const retry = first.then(
-      () => {
-        throw new Error('the first save was to fail');
-      },
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(CipherError);
-        const saving = app.save(world);
-        collected = world.collectEvents().map((e) => e.originatorVersion);
-        return saving;
-      },
-    );
-    await expect(second).rejects.toThrow(EarlierSaveError);
-    const stored = await retry;
-    expect(collected).toEqual([]);
-    expect(stored.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([[1, 1]]);
-    // The second save's events are pending again, and the next save stores them after version 1.
-    const next = await app.save(world);
-    expect(next.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([
-      [2, 2],
-      [3, 3],
-    ]);
-    expect((await app.repository.get<World>(world.id)).history).toEqual(['a', 'b']);
-  });
-
   it('of different aggregates do not wait for each other, nor fail together', async () => {
     // The first event's encryption waits until the test lets it go, then fails.
     let release: () => void = () => undefined;
