@@ -360,6 +360,36 @@ describe('saves of one aggregate object in progress at once', () => {
     expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2, 3]);
   });
 
+  it('never store a version above a gap, however retries and new saves interleave with a failure', async () => {
+    const app = scripted([10, true]);
+    const world = World.create();
+    const first = app.save(world);
+    world.makeItSo('a');
+    world.makeItSo('b');
+    // Versions 2 and 3, waiting for the first save.
+    const second = app.save(world);
+    // As soon as the first save rejects, while the second is still ending: a retry (version 1
+    // again), then a new event and a save of it (version 4) behind the retry.
+    const later = first.then(
+      () => {
+        throw new Error('the first save was to fail');
+      },
+      () => {
+        const retry = app.save(world);
+        world.makeItSo('c');
+        return [retry, app.save(world)] as const;
+      },
+    );
+    await expect(second).rejects.toThrow(EarlierSaveError);
+    const [retry, fourth] = await later;
+    // The retry follows the refused second save, so it is refused too, and so is the save
+    // behind it: nothing is stored above versions that are not.
+    await expect(retry).rejects.toThrow(EarlierSaveError);
+    await expect(fourth).rejects.toThrow(EarlierSaveError);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+    expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([1, 2, 3, 4]);
+  });
+
   it('of different aggregates do not wait for each other, nor fail together', async () => {
     // The first event's encryption waits until the test lets it go, then fails.
     let release: () => void = () => undefined;
