@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { PersistenceError } from '../errors.js';
 import type { StoredEvent } from '../persistence/records.js';
 import {
   checkEventSelection,
@@ -101,7 +102,7 @@ export class D1TableRecorder {
     try {
       results = await this.database.batch<T>(statements);
     } catch (error) {
-      throw translateError(error, this.table, 'insert', this.#createSql !== undefined);
+      throw this.#translate(error, 'insert');
     }
     return results.length === 1 ? (results[0]?.results ?? []) : results.flatMap((r) => r.results);
   }
@@ -181,7 +182,7 @@ export class D1TableRecorder {
           .all<T>()
       ).results;
     } catch (error) {
-      throw translateError(error, this.table, 'select', this.#createSql !== undefined);
+      throw this.#translate(error, 'select');
     }
   }
 
@@ -196,10 +197,15 @@ export class D1TableRecorder {
       () => undefined,
       (error: unknown) => {
         this.#created = undefined;
-        throw translateError(error, this.table, 'create table', this.#createSql !== undefined);
+        throw this.#translate(error, 'create table');
       },
     );
     await this.#created;
+  }
+
+  /** The library's error for D1's, with advice that depends on whether this recorder creates its tables. */
+  #translate(error: unknown, action: string): PersistenceError {
+    return translateError(error, this.table, action, this.#createSql !== undefined);
   }
 
   #insertStatement(rows: number): string {

@@ -110,6 +110,23 @@ async function savedWithCopy(app: Worlds): Promise<[World, World]> {
   return [world, await app.repository.get<World>(world.id)];
 }
 
+/**
+ * Saves a new world three times without waiting for any save: its created event, then
+ * happenings 'a' and 'b', each save begun while the one before is in progress.
+ *
+ * @param app - the application
+ * @returns the world, and the three saves in the order they began
+ */
+function threeSavesInFlight(app: Worlds): { world: World; saves: Promise<Recording[]>[] } {
+  const world = World.create();
+  const saves = [app.save(world)];
+  world.makeItSo('a');
+  saves.push(app.save(world));
+  world.makeItSo('b');
+  saves.push(app.save(world));
+  return { world, saves };
+}
+
 describe('a save that fails', () => {
   it('writes nothing and puts the events back, so a retry fails the same way and no version is skipped', async () => {
     const app = new Notebooks();
@@ -244,12 +261,7 @@ describe('saves of one aggregate object in progress at once', () => {
     // The first save's event takes longest to encrypt; without waiting, the later saves'
     // events would reach the log before it.
     const app = scripted([20, false], [10, false], [0, false]);
-    const world = World.create();
-    const saves = [app.save(world)];
-    world.makeItSo('a');
-    saves.push(app.save(world));
-    world.makeItSo('b');
-    saves.push(app.save(world));
+    const { saves } = threeSavesInFlight(app);
     const recordings = (await Promise.all(saves)).flat();
     expect(recordings.map((r) => [r.notification.id, r.domainEvent.originatorVersion])).toEqual([
       [1, 1],
@@ -276,12 +288,7 @@ describe('saves of one aggregate object in progress at once', () => {
       { wait: 30, fail: false },
     ]);
     const app = new Noted({ cipher, snapshotting: { intervals: [[World, 1]] } });
-    const world = World.create();
-    const saves = [app.save(world)];
-    world.makeItSo('a');
-    saves.push(app.save(world));
-    world.makeItSo('b');
-    saves.push(app.save(world));
+    const { world, saves } = threeSavesInFlight(app);
     const outcomes = await Promise.allSettled(saves);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(notified).toEqual(['1', '2', '3']);
@@ -344,12 +351,7 @@ describe('saves of one aggregate object in progress at once', () => {
 
   it('refused down a chain give the error that began it as their cause', async () => {
     const app = scripted([10, true]);
-    const world = World.create();
-    const saves = [app.save(world)];
-    world.makeItSo('a');
-    saves.push(app.save(world));
-    world.makeItSo('b');
-    saves.push(app.save(world));
+    const { world, saves } = threeSavesInFlight(app);
     const outcomes = await Promise.allSettled(saves);
     const reasons = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error) : undefined));
     expect(reasons[0]).toBeInstanceOf(CipherError);

@@ -91,7 +91,7 @@ async function route(request: Request, env: WorldsEnv): Promise<Response> {
   const [collection, segment, action, ...rest] = url.pathname.split('/').filter((p) => p !== '');
   try {
     if (rest.length > 0) throw new HttpError(404, `no route for ${url.pathname}`);
-    const id = segment === undefined ? undefined : decoded(segment, 'the path');
+    const id = segment === undefined ? undefined : decoded(segment);
     if (collection === 'log' && id !== undefined && action === undefined) {
       allow(request, 'GET');
       const section = await worldsApp(env).log.section(sectionIdParam(id));
@@ -149,11 +149,11 @@ function allow(request: Request, method: 'GET' | 'POST'): void {
   throw new HttpError(405, `use ${method} here`, { allow: allowed });
 }
 
-function decoded(text: string, what: string): string {
+function decoded(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new HttpError(400, `${what} ${JSON.stringify(text)} is not valid percent-encoding`);
+    throw new HttpError(400, `the path ${JSON.stringify(text)} is not valid percent-encoding`);
   }
 }
 
