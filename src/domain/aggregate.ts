@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  checkPayload,
   makeEvent,
   type AggregateCreated,
   type AggregateEvent,
@@ -80,6 +81,9 @@ export abstract class Aggregate {
    * @param payload - the created event's fields
    * @param options - `id` to give (a uuid v4 by default)
    * @returns the new aggregate, at version 1
+   * @throws TypeError when the payload has a field named as a base field of the event or a
+   *   member of its class (`timestamp`, `originatorTopic`, `apply`, ...), or as a base field or
+   *   member of the aggregate (`id`, `version`, a method): no aggregate is made
    */
   protected static createAggregate<A extends Aggregate, E extends AggregateCreated<A>>(
     this: AggregateClass<A>,
@@ -87,6 +91,7 @@ export abstract class Aggregate {
     payload: EventPayload<E>,
     options?: { readonly id?: string },
   ): A {
+    checkPayload(eventClass, payload);
     const event = makeEvent(eventClass, options?.id ?? newId(), 1, new Date(), {
       originatorTopic: this.topic,
       ...payload,
@@ -102,11 +107,14 @@ export abstract class Aggregate {
    * @param eventClass - the event class
    * @param payload - the event's fields, checked by the compiler
    * @returns the new event
+   * @throws TypeError when the payload has a field named as a base field of the event or a
+   *   member of its class (`timestamp`, `apply`, ...): no event is made, the aggregate is unchanged
    */
   protected triggerEvent<E extends AggregateEvent>(
     eventClass: EventClass<E> & AppliesTo<this>,
     payload: EventPayload<E>,
   ): E {
+    checkPayload(eventClass, payload);
     const event = makeEvent(eventClass, this.id, this.version + 1, new Date(), payload);
     event.mutate(this);
     this[PENDING].push(event);

@@ -93,6 +93,47 @@ export function makeEvent<E extends DomainEvent>(
   return Object.freeze(event) as unknown as E;
 }
 
+/**
+ * Tells whether a field of an event's payload or stored state would replace what the event
+ * has of its own: its originator id or version (which come from the aggregate, or a stored
+ * event's columns), or a member of its class's prototype (`apply`, `mutate`, `constructor`, a
+ * method of the class, `toString`), which an own field of that name would hide.
+ *
+ * @param eventClass - the event's class
+ * @param key - the field's name
+ * @returns true when the field may not be set
+ */
+export function isReservedField(eventClass: EventClass, key: string): boolean {
+  // `__proto__` is in every prototype (Object's accessor); makeEvent refuses it on its own.
+  return (
+    key === 'originatorId' ||
+    key === 'originatorVersion' ||
+    (key in eventClass.prototype && key !== '__proto__')
+  );
+}
+
+/**
+ * Checks the payload of an event an aggregate is making (`createAggregate`, `triggerEvent`):
+ * the compiler keeps the base fields and methods out of a payload written in code, but not out
+ * of one parsed from outside data, whose `timestamp` would otherwise be stored in place of the
+ * event's, its `originatorTopic` replay another class, or its `constructor` make every save
+ * fail. (The original refuses such a keyword argument too.)
+ *
+ * @param eventClass - the event's class
+ * @param payload - the payload
+ * @throws TypeError naming the field when the payload has `originatorId`, `originatorVersion`,
+ *   `timestamp`, `originatorTopic`, or the name of a member of the class's prototype
+ */
+export function checkPayload(eventClass: EventClass, payload: object): void {
+  for (const key in payload) {
+    if (key === 'timestamp' || key === 'originatorTopic' || isReservedField(eventClass, key)) {
+      throw new TypeError(
+        `${eventClass.topic}: an event's payload cannot have a field named '${key}', which ${key in eventClass.prototype ? "names a member of the event's class" : 'the event sets itself'} (the base fields are originatorId, originatorVersion, timestamp and originatorTopic); no event was made`,
+      );
+    }
+  }
+}
+
 /** The setter view of an aggregate's base fields, used only by events that mutate it. */
 type Mutable = { -readonly [K in 'id' | 'version' | 'createdOn' | 'modifiedOn']: Aggregate[K] };
 
@@ -157,7 +198,8 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
    * @param aggregate - the new aggregate
    * @throws TypeError when a payload field is named `id`, `version`, `createdOn` or
    *   `modifiedOn`: copied, it would replace what the created event sets (the original's
-   *   initialiser refuses such an argument too)
+   *   initialiser refuses such an argument too); or as a member of the aggregate's class (a
+   *   method, `constructor`), which it would hide
    */
   override apply(aggregate: A): void {
     const target = aggregate as unknown as Record<string, unknown>;
@@ -167,6 +209,12 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
       if (isAggregateBaseKey(key)) {
         throw new TypeError(
           `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which the aggregate keeps for itself (the base fields are id, version, createdOn and modifiedOn)`,
+        );
+      }
+      // Copied, it would hide a method (or meet an accessor) of the aggregate's class.
+      if (key in aggregate && !Object.prototype.hasOwnProperty.call(aggregate, key)) {
+        throw new TypeError(
+          `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which names a member of the aggregate's class`,
         );
       }
       const value = source[key];

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
+import { isReservedField, makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
 import { markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
 import { TranscodingError } from '../errors.js';
@@ -100,7 +100,8 @@ export class Mapper {
    * @throws {@link TopicError} naming the topic when no class is registered for it
    * @throws {@link CipherError} or {@link CompressorError} when the state cannot be decoded
    * @throws {@link TranscodingError} when the decoded state is not a JSON object with a
-   *   timestamp (stored by something other than a mapper)
+   *   timestamp, or has a field named `originatorId`, `originatorVersion` or as a member of the
+   *   event's class (stored by something other than a mapper)
    */
   async toDomainEvent(stored: StoredEvent): Promise<DomainEvent> {
     const state = this.#cipher === undefined ? stored.state : await this.#cipher.decrypt(stored.state);
@@ -153,6 +154,14 @@ export class Mapper {
     const fields = decoded as Record<string, unknown>;
     upcastState(eventClass, fields);
     if (!(fields.timestamp instanceof Date)) throw malformedState(stored, 'has no timestamp');
+    for (const key in fields) {
+      if (isReservedField(eventClass, key)) {
+        throw malformedState(
+          stored,
+          `has a field '${key}', which the event sets itself or its class has as a member`,
+        );
+      }
+    }
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
   }
 }

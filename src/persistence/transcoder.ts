@@ -249,8 +249,9 @@ export class JsonTranscoder implements Transcoder {
       written++;
     }
     if (written === 0) return '{}';
-    // Exactly `_type_` (a string) and `_data_` is what reading takes for a custom type.
-    if (written === 2 && typeof record._type_ === 'string' && record._data_ !== undefined) {
+    // Exactly `_type_` and `_data_` is what reading takes for a custom type (here only with a
+    // string `_type_`; the original's reader goes by the two keys alone, and would fail).
+    if (written === 2 && record._type_ !== undefined && record._data_ !== undefined) {
       throw new TranscodingError(
         "transcoder: a plain object of just '_type_' and '_data_' would be read back as a custom type; register a transcoding for what it stands for",
       );

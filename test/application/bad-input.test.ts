@@ -3,6 +3,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  Aggregate,
+  AggregateCreated,
+  AggregateEvent,
   AggregateNotFoundError,
   Application,
   ConfigurationError,
@@ -13,6 +16,40 @@ import {
   memory,
 } from '../../src/index.js';
 import { SomethingHappened, World, Worlds } from '../../examples/world.js';
+
+class NoteCreated extends AggregateCreated<Note> {
+  static readonly topic = 'Note.Created';
+  declare readonly text: string;
+}
+
+class NoteEdited extends AggregateEvent<Note> {
+  static readonly topic = 'Note.Edited';
+  declare readonly text: string;
+
+  override apply(note: Note): void {
+    note.text = this.text;
+  }
+}
+
+/** An aggregate whose commands take their input as it comes (typed, but parsed at run time). */
+class Note extends Aggregate {
+  static readonly topic = 'Note';
+  static readonly events = [NoteCreated, NoteEdited];
+  text = '';
+
+  static create(input: { text: string }): Note {
+    return this.createAggregate(NoteCreated, input);
+  }
+
+  edit(input: { text: string }): void {
+    this.triggerEvent(NoteEdited, input);
+  }
+}
+
+class Notes extends Application {
+  static override readonly applicationName = 'Notes';
+  static override readonly aggregates = [Note];
+}
 
 async function threeWorlds(): Promise<Worlds> {
   const app = new Worlds();
@@ -114,6 +151,68 @@ describe('bad input', () => {
     expect(() => makeEvent(SomethingHappened, world.id, 2, new Date(), payload)).toThrow(
       /World\.SomethingHappened: an event's payload has a '__proto__' key/,
     );
+  });
+
+  it('refuses a payload field that the event sets itself or that names a member of its class or aggregate', async () => {
+    const app = new Notes();
+    const note = Note.create({ text: 'a' });
+    await app.save(note);
+    // Untyped data from outside (a parsed request body): the compiler cannot keep such keys out.
+    for (const key of [
+      'timestamp',
+      'originatorTopic',
+      'originatorId',
+      'originatorVersion',
+      'constructor',
+      'apply',
+      'mutate',
+      'toString',
+    ]) {
+      const input = JSON.parse(`{"text":"b","${key}":"x"}`) as { text: string };
+      expect(() => {
+        note.edit(input);
+      }, key).toThrow(new RegExp(`^Note\\.Edited: an event's payload cannot have a field named '${key}'`));
+      expect(() => note.edit(input), key).toThrow(TypeError);
+    }
+    // No event was made: the aggregate is as it was, and a save finds nothing pending.
+    expect(note.version).toBe(1);
+    expect(note.text).toBe('a');
+    expect(await app.save(note)).toEqual([]);
+    expect(await app.recorder.maxNotificationId()).toBe(1);
+    // A created event's payload: the event's base fields, and the aggregate's members.
+    expect(() =>
+      Note.create(JSON.parse('{"text":"a","originatorTopic":"Other"}') as { text: string }),
+    ).toThrow(/^Note\.Created: an event's payload cannot have a field named 'originatorTopic'/);
+    expect(() => Note.create(JSON.parse('{"text":"a","edit":"x"}') as { text: string })).toThrow(
+      /^Note\.Created: a created event's payload field cannot be named 'edit', which names a member of the aggregate's class/,
+    );
+    // The same payloads without such keys make events as before.
+    note.edit({ text: 'b' });
+    expect((await app.save(note)).map((r) => r.notification.id)).toEqual([2]);
+    expect((await app.repository.get<Note>(note.id)).text).toBe('b');
+  });
+
+  it('refuses stored state with a field the event sets itself or that names a member of its class', async () => {
+    const app = new Worlds();
+    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
+    const keys = ['originatorId', 'originatorVersion', 'apply', 'constructor'];
+    await app.recorder.insertEvents(
+      keys.map((key, i) => ({
+        originatorId: 'x',
+        originatorVersion: i + 1,
+        topic: 'World.SomethingHappened',
+        state: new TextEncoder().encode(`{${timestamp},"what":"w","${key}":"y"}`),
+      })),
+    );
+    const notifications = await app.log.select(1, keys.length);
+    expect(notifications).toHaveLength(keys.length);
+    for (const [i, notification] of notifications.entries()) {
+      const error = await app.mapper.toDomainEvent(notification).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TranscodingError);
+      expect((error as Error).message).toContain(
+        `World.SomethingHappened event x v${String(i + 1)} has a field '${keys[i] as string}'`,
+      );
+    }
   });
 
   it('refuses stored state that is not a JSON object with a timestamp, naming the event', async () => {

@@ -354,12 +354,19 @@ describe('custom transcodings (the seed example)', () => {
     for (const n of [Number.NaN, Infinity, -Infinity]) {
       expect(() => encode({ n }), String(n)).toThrow(TranscodingError);
     }
-    // A plain object that looks like a custom type; near misses are plain data.
-    expect(() => encode({ x: { _type_: 'foo', _data_: 1 } })).toThrow(/'_type_' and '_data_'/);
-    for (const plain of [
+    // A plain object that looks like a custom type (the original's reader goes by the two
+    // keys alone, whatever `_type_` holds); near misses are plain data.
+    for (const lookalike of [
+      { _type_: 'foo', _data_: 1 },
       { _type_: 1, _data_: 1 },
+      { _type_: null, _data_: null },
+    ]) {
+      expect(() => encode({ x: lookalike }), JSON.stringify(lookalike)).toThrow(/'_type_' and '_data_'/);
+    }
+    for (const plain of [
       { _type_: 'foo', _data_: 1, more: 2 },
       { _type_: 'foo' },
+      { _type_: 1, _data_: undefined },
     ]) {
       expect(app.transcoder.decode(encode({ x: plain }))).toEqual({ x: plain });
     }
