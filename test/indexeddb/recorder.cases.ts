@@ -14,7 +14,10 @@ import {
   RecordConflictError,
   type StoredEvent,
 } from '../../src/index.js';
+import { World, Worlds } from '../../examples/world.js';
+import { AesGcmCipher } from '../../src/cipher/index.js';
 import {
+  indexedDb,
   IndexedDbApplicationRecorder,
   type IndexedDbOptions,
   type NotificationBroadcast,
@@ -432,6 +435,63 @@ export function describeIndexedDbCases(): void {
       expect(((await late) as Error).message).toMatch(/the connection is closed/);
       expect((await r.selectEvents(a)).length).toBe(2);
       expect(await r.selectEvents(b)).toEqual([]);
+    });
+
+    it("waits in an application's close() for its saves in progress, so none reopens a deleted database", async () => {
+      // With a cipher, a save has no transaction yet while it encrypts.
+      const dbName = freshDbName();
+      const app = new Worlds({
+        persistence: indexedDb({ dbName }),
+        cipher: new AesGcmCipher(AesGcmCipher.createKey(32)),
+      });
+      await app.createWorld();
+      const order: string[] = [];
+      const saving = app.save(World.create()).then(
+        () => order.push('saved'),
+        (e: unknown) => order.push(`failed: ${String(e)}`),
+      );
+      await app.close();
+      order.push('closed');
+      // Then the database is deleted (a sign-out): nothing made before close() brings it back.
+      await deleteDB(dbName);
+      await saving;
+      expect(order).toEqual(['saved', 'closed']);
+      expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
+    });
+
+    it("waits in an application's close() for the automatic snapshots of a save already writing", async () => {
+      const dbName = freshDbName();
+      const app = new Worlds({
+        persistence: indexedDb({ dbName }),
+        snapshotting: { intervals: [[World, 1]] },
+      });
+      await app.createWorld();
+      let writing!: () => void;
+      const isWriting = new Promise<void>((resolve) => {
+        writing = resolve;
+      });
+      interceptAdd(() => {
+        writing();
+      });
+      const world = World.create();
+      const order: string[] = [];
+      const saving = app.save(world).then(
+        () => order.push('saved'),
+        (e: unknown) => order.push(`failed: ${String(e)}`),
+      );
+      await isWriting;
+      vi.restoreAllMocks();
+      await app.close();
+      order.push('closed');
+      expect(order).toEqual(['saved', 'closed']);
+      // Its snapshot was taken before close() resolved.
+      const reopened = new Worlds({ persistence: indexedDb({ dbName }), snapshotting: true });
+      closers.push(() => reopened.close());
+      expect((await reopened.snapshots?.get(world.id))?.map((s) => s.originatorVersion)).toEqual([1]);
+      await reopened.close();
+      await deleteDB(dbName);
+      await saving;
+      expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
     });
 
     it('posts the new notification ids on a BroadcastChannel named after the database', async () => {
