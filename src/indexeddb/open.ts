@@ -7,30 +7,44 @@
 import { NotSupportedError, OperationalError, ProgrammingError } from '../errors.js';
 import { errorName, translateError } from './errors.js';
 import type { IndexedDbSettings } from './options.js';
-import { createSchema, hasSchema, layoutProblem } from './schema.js';
+import {
+  createSchema,
+  EVENTS_STORE,
+  hasSchema,
+  layoutProblem,
+  missingStores,
+  SNAPSHOTS_STORE,
+} from './schema.js';
 
-/** Raised inside this module when `createStores` is off and a database lacks the stores. */
-function missingStores(dbName: string): ProgrammingError {
+/**
+ * Raised inside this module when `createStores` is off and a database lacks the stores.
+ *
+ * @param dbName - the database's name
+ * @param missing - the stores it lacks (both when it does not exist)
+ * @returns the error
+ */
+function storesMissing(dbName: string, missing: readonly string[]): ProgrammingError {
   return new ProgrammingError(
-    `indexeddb: database "${dbName}" has no recorder stores (stored_events, snapshots) and createStores is false; ` +
+    `indexeddb: database "${dbName}" has no recorder store ${missing.join(' or ')} and createStores is false; ` +
       'create them first, or pass createStores: true',
   );
 }
 
 /**
- * Returns an opened database whose stores are the recorders' own, or closes it and throws.
+ * Returns an opened database whose stores of the recorders' names are the recorders' own, or
+ * closes it and throws.
  *
- * @param db - an open connection to a database that has both stores
+ * @param db - an open connection
  * @param dbName - its name, for the message
  * @returns the connection
- * @throws {@link ProgrammingError} when the stores have another layout
+ * @throws {@link ProgrammingError} when such a store has another layout
  */
 function checkedLayout(db: IDBDatabase, dbName: string): IDBDatabase {
   const problem = layoutProblem(db);
   if (problem === undefined) return db;
   db.close();
   throw new ProgrammingError(
-    `indexeddb: database "${dbName}" has stores named stored_events and snapshots, but not the recorders' layout: ` +
+    `indexeddb: database "${dbName}" has stores of the recorders' names (stored_events, snapshots), but not their layout: ` +
       `${problem}; give the recorders a database of their own`,
   );
 }
@@ -69,10 +83,11 @@ export async function openDatabase(settings: IndexedDbSettings): Promise<IDBData
   const factory = environmentFactory();
   // A few attempts, as another tab may be adding the stores at the same moment.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const db = await request(factory, settings, undefined);
-    if (hasSchema(db)) return checkedLayout(db, settings.dbName);
+    // A store of other code's making is refused before anything is upgraded.
+    const db = checkedLayout(await request(factory, settings, undefined), settings.dbName);
+    if (hasSchema(db)) return db;
     db.close();
-    if (!settings.createStores) throw missingStores(settings.dbName);
+    if (!settings.createStores) throw storesMissing(settings.dbName, missingStores(db));
     let upgraded: IDBDatabase;
     try {
       upgraded = await request(factory, settings, db.version + 1);
@@ -126,7 +141,9 @@ function request(
     open.onerror = (event) => {
       event.preventDefault();
       reject(
-        refused ? missingStores(settings.dbName) : translateError(open.error, `opening "${settings.dbName}"`),
+        refused
+          ? storesMissing(settings.dbName, [EVENTS_STORE, SNAPSHOTS_STORE])
+          : translateError(open.error, `opening "${settings.dbName}"`),
       );
     };
   });

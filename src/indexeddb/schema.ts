@@ -16,6 +16,9 @@ export const NOTIFICATIONS_INDEX = 'notifications';
 /** The name of a store the recorders write to. */
 export type StoreName = typeof EVENTS_STORE | typeof SNAPSHOTS_STORE;
 
+/** The recorders' stores. */
+const STORES: readonly StoreName[] = [EVENTS_STORE, SNAPSHOTS_STORE];
+
 /** A stored event as kept in IndexedDB, in the original's column names. */
 export interface EventRecord {
   /** The name of the application that recorded it: the first part of every key. */
@@ -62,23 +65,38 @@ export function hasSchema(db: IDBDatabase): boolean {
 }
 
 /**
- * Tells what keeps stores of the recorders' names from being theirs (made by other code with
- * other keys, or without the index), as creating the stores never changes existing ones.
+ * Returns the names of the recorders' stores that a database lacks.
  *
- * @param db - an open connection to a database that has both stores
+ * @param db - an open connection
+ * @returns the missing stores' names, none when it has both
+ */
+export function missingStores(db: IDBDatabase): StoreName[] {
+  return STORES.filter((name) => !db.objectStoreNames.contains(name));
+}
+
+/**
+ * Tells what keeps stores of the recorders' names from being theirs (made by other code with
+ * other keys, or without the index), as creating the stores never changes existing ones. Only
+ * the stores the database has are looked at.
+ *
+ * @param db - an open connection
  * @returns what differs from the recorders' layout, or undefined when nothing does
  */
 export function layoutProblem(db: IDBDatabase): string | undefined {
-  const tx = db.transaction([EVENTS_STORE, SNAPSHOTS_STORE], 'readonly');
-  const events = tx.objectStore(EVENTS_STORE);
+  const present = STORES.filter((name) => db.objectStoreNames.contains(name));
+  if (present.length === 0) return undefined;
+  const tx = db.transaction(present, 'readonly');
   const problems: string[] = [];
-  for (const store of [events, tx.objectStore(SNAPSHOTS_STORE)]) {
+  for (const name of present) {
+    const store = tx.objectStore(name);
     if (!samePath(store.keyPath, KEY_PATH)) {
       problems.push(
         `${store.name} is keyed by ${JSON.stringify(store.keyPath)}, not ${JSON.stringify(KEY_PATH)}`,
       );
     }
   }
+  if (!present.includes(EVENTS_STORE)) return problems.length === 0 ? undefined : problems.join('; ');
+  const events = tx.objectStore(EVENTS_STORE);
   if (!events.indexNames.contains(NOTIFICATIONS_INDEX)) {
     problems.push(`${EVENTS_STORE} has no index "${NOTIFICATIONS_INDEX}"`);
   } else {

@@ -570,7 +570,9 @@ export function describeIndexedDbCases(): void {
       const r = recorder({ dbName, createStores: false });
       const error = await r.insertEvents([stored(newId(), 1)]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProgrammingError);
-      expect((error as Error).message).toMatch(/has no recorder stores.*createStores/);
+      expect((error as Error).message).toMatch(
+        /has no recorder store stored_events or snapshots and createStores is false/,
+      );
       // The refused open did not leave an empty database behind.
       const names = (await indexedDB.databases()).map((d) => d.name);
       expect(names).not.toContain(dbName);
@@ -609,6 +611,45 @@ export function describeIndexedDbCases(): void {
       }
       // It was not upgraded (nothing can repair another layout).
       expect(await versionOf(dbName)).toBe(1);
+    });
+
+    it('refuses one store of the recorders names in another layout before upgrading anything', async () => {
+      // Made by other code: a snapshots store of its own keys, and no stored_events.
+      const dbName = freshDbName();
+      const foreign = await openDB(dbName, 1, {
+        upgrade(db) {
+          db.createObjectStore('snapshots', { keyPath: 'id' });
+        },
+      });
+      foreign.close();
+      const error = await recorder({ dbName })
+        .insertEvents([stored(newId(), 1)])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProgrammingError);
+      expect((error as Error).message).toMatch(/snapshots is keyed by "id"/);
+      // Left as it was: no upgrade (which other tabs would be asked to make way for), no store added.
+      const db = await openDB(dbName);
+      const after = { version: db.version, stores: [...db.objectStoreNames] };
+      db.close();
+      expect(after).toEqual({ version: 1, stores: ['snapshots'] });
+
+      // With createStores off, a database with one of the stores is told which one it lacks.
+      const other = freshDbName();
+      const keyPath = ['application_name', 'originator_id', 'originator_version'];
+      (
+        await openDB(other, 1, {
+          upgrade(db) {
+            db.createObjectStore('snapshots', { keyPath });
+          },
+        })
+      ).close();
+      const missing = await recorder({ dbName: other, createStores: false })
+        .maxNotificationId()
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ProgrammingError);
+      expect((missing as Error).message).toMatch(
+        /has no recorder store stored_events and createStores is false/,
+      );
     });
 
     it('serves a new application name from the same stores, with no upgrade', async () => {
