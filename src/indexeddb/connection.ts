@@ -41,7 +41,7 @@ export class IndexedDbConnection {
   #opened: IDBDatabase | undefined;
   /** How many times `close()` was called: work begun before a close does not reopen. */
   #closes = 0;
-  /** The transactions started and not yet finished, for `close()` to wait for. */
+  /** The transactions started and their work not yet finished, for `close()` to wait for. */
   readonly #running = new Set<Promise<void>>();
   #channel: BroadcastChannel | undefined;
 
@@ -124,12 +124,13 @@ export class IndexedDbConnection {
         if (this.#database === opening) this.#database = undefined;
       }
     }
-    // Failures reach the caller through the requests; idb's promise only tells close() when
-    // the transaction is over.
-    const done = tx.done.catch(ignore);
+    const result = work(tx);
+    // close() waits for the transaction and for the work's outcome: idb's promise of the
+    // transaction rejects at a request's error, before a failing save's abort is over.
+    const done = Promise.allSettled([tx.done, result]).then(ignore);
     this.#running.add(done);
     void done.then(() => this.#running.delete(done));
-    return work(tx);
+    return result;
   }
 
   /**
@@ -159,7 +160,7 @@ export class IndexedDbConnection {
 
   /**
    * Closes the channel and the connection, and resolves once the transactions already started
-   * are over. An open still waiting (for other tabs to close) is not waited for: the database
+   * are over and the work in them has its outcome (a failing save's abort included). An open still waiting (for other tabs to close) is not waited for: the database
    * it gives is closed at once. Work not yet in a transaction fails; the next use opens the
    * connection again.
    */

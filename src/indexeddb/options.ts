@@ -18,7 +18,8 @@ export interface IndexedDbOptions {
   readonly createStores?: boolean | undefined;
   /**
    * How saves commit: `'strict'` (the default) waits until the data is on disk;
-   * `'relaxed'` returns once the browser has it, faster but a crash may lose the last saves.
+   * `'relaxed'` returns once the operating system has it, faster, but a power loss or a crash
+   * of the machine (not of the tab or the browser) may lose the last saves.
    */
   readonly durability?: 'strict' | 'relaxed' | undefined;
   /**

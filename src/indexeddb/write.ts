@@ -54,6 +54,8 @@ export async function addRecords(
   const ids: number[] = [];
   let failedAt = -1;
   let thrown: unknown;
+  /** How many adds were made, before one threw. */
+  let added = 0;
   try {
     if (numbered) {
       const app = (records[0] as EventRecord).application_name;
@@ -68,6 +70,7 @@ export async function addRecords(
     const store = raw.objectStore(storeName);
     for (let i = 0; i < records.length; i++) {
       const request = store.add(records[i]);
+      added++;
       // The error event, left to run its course, aborts the whole transaction.
       request.onerror = () => {
         if (failedAt < 0) failedAt = i;
@@ -88,14 +91,17 @@ export async function addRecords(
     throw writeError(thrown ?? error, events[failedAt], dbName);
   }
   // It committed although a request threw: the adds before it may be written.
-  if (thrown !== undefined) throw unknownOutcome(thrown, dbName);
+  if (thrown !== undefined) throw unknownOutcome(thrown, dbName, added);
   return ids;
 }
 
-function unknownOutcome(error: unknown, dbName: string): OperationalError {
+function unknownOutcome(error: unknown, dbName: string, added: number): OperationalError {
   return new OperationalError(
     `indexeddb: saving to "${dbName}" failed (${errorName(error) ?? 'Error'}) after the transaction had ` +
-      'finished, so it could not be aborted: some of the batch may be written; the outcome is not known',
+      'finished, so it could not be aborted: ' +
+      (added === 0
+        ? 'no event had been added, so nothing was written'
+        : `${String(added)} of the batch's events had been added and may be written; the outcome is not known`),
     { cause: error },
   );
 }

@@ -225,10 +225,23 @@ export function describeIndexedDbCases(): void {
       const error = await r.insertEvents([stored(b, 1), stored(b, 2), stored(b, 3)]).catch((e: unknown) => e);
       vi.restoreAllMocks();
       expect(error).toBeInstanceOf(OperationalError);
-      expect((error as Error).message).toMatch(/^indexeddb: saving to ".*" failed .*outcome is not known/);
+      expect((error as Error).message).toMatch(
+        /^indexeddb: saving to ".*" failed .*2 of the batch's events had been added and may be written; the outcome is not known/,
+      );
       expect((error as Error).cause).toMatchObject({ name: 'TransactionInactiveError' });
       // Indeed part of the batch was committed: the save could not be atomic.
       expect((await r.selectEvents(b)).map((e) => e.originatorVersion)).toEqual([1, 2]);
+      // When the first add is the one that throws, nothing was added, and the error says so.
+      const c = newId();
+      interceptAdd((store) => {
+        store.transaction.commit();
+        throw new DOMException('The transaction is not active.', 'TransactionInactiveError');
+      });
+      const first = await r.insertEvents([stored(c, 1), stored(c, 2)]).catch((e: unknown) => e);
+      vi.restoreAllMocks();
+      expect(first).toBeInstanceOf(OperationalError);
+      expect((first as Error).message).toMatch(/no event had been added, so nothing was written$/);
+      expect(await r.selectEvents(c)).toEqual([]);
     });
 
     it('reports a read bound IndexedDB refuses as a DataError', async () => {
@@ -435,6 +448,34 @@ export function describeIndexedDbCases(): void {
       expect(((await late) as Error).message).toMatch(/the connection is closed/);
       expect((await r.selectEvents(a)).length).toBe(2);
       expect(await r.selectEvents(b)).toEqual([]);
+    });
+
+    it('waits in close() for a failing save until its transaction has aborted and the save has its error', async () => {
+      const r = recorder({ dbName: freshDbName() });
+      const id = newId();
+      await r.insertEvents([stored(id, 1)]);
+      let aborted = false;
+      let writing!: () => void;
+      const isWriting = new Promise<void>((resolve) => {
+        writing = resolve;
+      });
+      interceptAdd((store) => {
+        store.transaction.addEventListener('abort', () => {
+          aborted = true;
+        });
+        writing();
+      });
+      // A conflict: the request's error comes first, the transaction's abort after it.
+      let outcome: unknown;
+      const save = r.insertEvents([stored(id, 1)]).catch((e: unknown) => {
+        outcome = e;
+      });
+      await isWriting;
+      vi.restoreAllMocks();
+      await r.close();
+      expect(aborted).toBe(true);
+      expect(outcome).toBeInstanceOf(RecordConflictError);
+      await save;
     });
 
     it("waits in an application's close() for its saves in progress, so none reopens a deleted database", async () => {
