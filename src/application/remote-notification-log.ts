@@ -50,7 +50,11 @@ export interface RemoteResponse {
 
 /** Options of {@link RemoteNotificationLog}. */
 export interface RemoteNotificationLogOptions {
-  /** Gets a URL; the global `fetch` by default. A Worker can pass a service binding's fetch. */
+  /**
+   * Gets a URL; the global `fetch` by default. It is called as a plain function, so a method
+   * needs its object bound: a Worker passes `(url) => env.SERVICE.fetch(url)` for a service
+   * binding.
+   */
   readonly fetch?: ((url: string) => Promise<RemoteResponse>) | undefined;
   /** The most notifications {@link RemoteNotificationLog.select} returns at once (10 by default). */
   readonly sectionSize?: number | undefined;
@@ -83,7 +87,8 @@ export function sectionToJson(section: Section): SectionJson {
 /**
  * Reads a section back from its JSON, checking that its ids can be followed: item ids are safe
  * integers from 1 in strictly ascending order, the section's id names the first and last of
- * them (null when there are none), and a next id starts after the last item.
+ * them (null when there are none), and a next id is the original's, `"last+1,last+n"` for a
+ * section of n items (none after an empty section).
  *
  * @param value - the parsed JSON
  * @param requestedId - the id of the section asked for, when known: the items must then start
@@ -110,6 +115,12 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
     );
   }
   const where = `remote notification log: section ${requestedId ?? String(json.id)}`;
+  // Counted before anything is decoded: a faulty server may answer far more.
+  if (requested !== undefined && json.items.length > requested.limit) {
+    throw new InterfaceError(
+      `${where}: the server answered ${String(json.items.length)} items, not up to ${String(requested.limit)}`,
+    );
+  }
   const items = json.items.map((item: unknown, index) => itemFromJson(item, index, where));
   const first = items[0];
   const last = items[items.length - 1];
@@ -121,7 +132,7 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
   if (requested !== undefined && first !== undefined && last !== undefined) {
     // A section "a,b" is up to b - a + 1 notifications from a: over a log with gaps in its ids
     // they reach past b, as a local section's do. Before a, or more of them, is never right.
-    if (items.length > requested.limit || first.id < requested.start) {
+    if (first.id < requested.start) {
       throw new InterfaceError(
         `${where}: the server answered ${String(items.length)} items with ids ${String(first.id)} to ` +
           `${String(last.id)}, not up to ${String(requested.limit)} from ${String(requested.start)}`,
@@ -135,9 +146,11 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
   if (id !== expectedId) {
     throw new InterfaceError(`${where}: its id is ${String(id)}, not ${String(expectedId)} as its items say`);
   }
-  if (nextId !== null && !isAfter(nextId, last?.id)) {
+  // As the original writes it: only after a full section, for as many from the next id.
+  const expectedNext = last === undefined ? null : `${String(last.id + 1)},${String(last.id + items.length)}`;
+  if (nextId !== null && nextId !== expectedNext) {
     throw new InterfaceError(
-      `${where}: next id ${nextId} does not start after the last item (${String(last?.id)})`,
+      `${where}: its next id is ${nextId}, not ${String(expectedNext)} (the ${String(items.length)} ids after its last item, ${String(last?.id)})`,
     );
   }
   return new Section(id, items, nextId);
@@ -181,19 +194,6 @@ function isIdOrNull(value: unknown): boolean {
   return value === null || (typeof value === 'string' && /^-?\d+,-?\d+$/.test(value));
 }
 
-// A next id is followed as it is, so it must move on: safe integers, starting after the last
-// item, not ending before it starts. A section without items has nothing to follow.
-function isAfter(nextId: string, lastId: number | undefined): boolean {
-  const [start, end] = nextId.split(',').map(Number) as [number, number];
-  return (
-    lastId !== undefined &&
-    Number.isSafeInteger(start) &&
-    Number.isSafeInteger(end) &&
-    start > lastId &&
-    end >= start
-  );
-}
-
 /**
  * The notification log of an application served elsewhere, read over HTTP: `GET
  * <baseUrl>/<sectionId>` answers a section's JSON (see {@link sectionToJson}). A browser app
@@ -207,11 +207,13 @@ function isAfter(nextId: string, lastId: number | undefined): boolean {
  * ```
  */
 export class RemoteNotificationLog implements NotificationLog {
-  /** The URL that section ids are appended to. */
+  /** The log's URL: a section id is appended to its path (before any query). */
   readonly baseUrl: string;
   /** The most notifications {@link RemoteNotificationLog.select} returns at once. */
   readonly sectionSize: number;
   readonly #fetch: (url: string) => Promise<RemoteResponse>;
+  readonly #path: string;
+  readonly #query: string;
 
   /**
    * Creates a remote log.
@@ -222,12 +224,16 @@ export class RemoteNotificationLog implements NotificationLog {
    */
   constructor(baseUrl: string | URL, options: RemoteNotificationLogOptions = {}) {
     const sectionSize = options.sectionSize ?? 10;
-    if (!Number.isInteger(sectionSize) || sectionSize < 1) {
+    if (!Number.isSafeInteger(sectionSize) || sectionSize < 1) {
       throw new RangeError(
         `remote notification log: section size must be a positive integer, got ${String(sectionSize)}`,
       );
     }
-    this.baseUrl = String(baseUrl).replace(/\/+$/, '');
+    this.baseUrl = String(baseUrl);
+    // The path ends where a query or fragment begins; section ids go after it.
+    const end = this.baseUrl.search(/[?#]/);
+    this.#path = (end < 0 ? this.baseUrl : this.baseUrl.slice(0, end)).replace(/\/+$/, '');
+    this.#query = end < 0 ? '' : this.baseUrl.slice(end);
     this.sectionSize = sectionSize;
     this.#fetch = options.fetch ?? ((url) => fetch(url));
   }
@@ -244,10 +250,12 @@ export class RemoteNotificationLog implements NotificationLog {
    */
   async section(sectionId: string): Promise<Section> {
     parseSectionId(sectionId, Number.MAX_SAFE_INTEGER);
-    const url = `${this.baseUrl}/${sectionId}`;
+    const url = `${this.#path}/${sectionId}${this.#query}`;
+    // Called as a plain function: a platform fetch refuses a `this` other than its own.
+    const get = this.#fetch;
     let response: RemoteResponse;
     try {
-      response = await this.#fetch(url);
+      response = await get(url);
     } catch (error) {
       throw new OperationalError(`remote notification log: GET ${url} failed`, { cause: error });
     }

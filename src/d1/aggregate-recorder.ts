@@ -43,7 +43,8 @@ export class D1AggregateRecorder extends D1TableRecorder implements AggregateRec
    *   over {@link MAX_SAVE_BYTES}, or the batch is not stored events; nothing is sent. Also
    *   when D1 refuses the batch as too big; nothing is written
    * @throws {@link ProgrammingError} when the table does not exist
-   * @throws {@link OperationalError} when D1 fails otherwise; nothing is written
+   * @throws {@link OperationalError} when D1 fails otherwise: nothing is written, unless the
+   *   failure was of the connection to D1 after it committed (a lost connection)
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {
     if (events.length > 0) await this.insertRows(events);

@@ -67,7 +67,8 @@ export class D1ApplicationRecorder extends D1TableRecorder implements Applicatio
    *   over {@link MAX_SAVE_BYTES}, or the batch is not stored events; nothing is sent. Also
    *   when D1 refuses the batch as too big; nothing is written
    * @throws {@link ProgrammingError} when the table does not exist
-   * @throws {@link OperationalError} when D1 fails otherwise; nothing is written
+   * @throws {@link OperationalError} when D1 fails otherwise: nothing is written, unless the
+   *   failure was of the connection to D1 after it committed (a lost connection)
    * @throws {@link InternalError} when D1 returns other than one id per event
    */
   async insertEvents(events: readonly StoredEvent[]): Promise<readonly number[]> {

@@ -93,10 +93,11 @@ describe('RemoteNotificationLog', () => {
     expect(String(error)).toMatch(/not up to 10 from 11/);
     // The first answer was right; the second, for "11,20", was refused at once.
     expect(stale.requests).toEqual(['1,10', '11,20']);
-    // A shorter repeat, as in the review's probe: one item, id 1, with a next id.
+    // A shorter repeat: one item, id 1, with a next id for ten; a section of one item has a
+    // next id for one ("2,2"), so the first answer is refused already.
     const one = server(async () => sectionJson([1], '2,11'));
     await expect(one.log.select(1, 5, { topics: ['wanted'] })).rejects.toBeInstanceOf(InterfaceError);
-    expect(one.requests.length).toBe(2);
+    expect(one.requests.length).toBe(1);
   });
 
   it('follows a log with gaps in its ids, as a local log does', async () => {
@@ -162,6 +163,15 @@ describe('RemoteNotificationLog', () => {
       const error = await errorOf(Promise.resolve().then(() => sectionFromJson(json)));
       expect([json, error]).toEqual([json, expect.any(InterfaceError)]);
     }
+    // A next id that skips ahead (ids 3 to 499 never read) or spans other than the section's
+    // count: the original writes "last+1,last+n" for a full section of n, and nothing else.
+    for (const nextId of ['500,509', '3,12', '3,3', '4,5']) {
+      const error = await errorOf(Promise.resolve().then(() => sectionFromJson(sectionJson([1, 2], nextId))));
+      expect([nextId, error]).toEqual([nextId, expect.any(InterfaceError)]);
+    }
+    await expect(
+      Promise.resolve().then(() => sectionFromJson(sectionJson([1, 2], '500,509'), '1,10')),
+    ).rejects.toThrow(/its next id is 500,509, not 3,4 \(the 2 ids after its last item, 2\)/);
     // A well-formed next id, after the last item, is kept for the caller to follow.
     expect(sectionFromJson(sectionJson([1, 2], '3,4')).nextId).toBe('3,4');
   });
@@ -174,6 +184,34 @@ describe('RemoteNotificationLog', () => {
       const odd = server(async () => json);
       await expect(odd.log.section('1,1')).rejects.toBeInstanceOf(InterfaceError);
     }
+  });
+
+  it('counts the items before decoding any of them', async () => {
+    // Eleven items for "1,10", the last with a state that is not base64: refused for the count.
+    const ids = Array.from({ length: 11 }, (_, i) => i + 1);
+    const json = sectionJson(ids, null);
+    const items = json.items.map((item, i) => (i === 10 ? { ...item, state: '!' } : item));
+    expect(() => sectionFromJson({ ...json, items }, '1,10')).toThrow(/answered 11 items, not up to 10$/);
+  });
+
+  it('calls the fetch it is given as a plain function, and keeps a base URL query', async () => {
+    const calls: { self: unknown; url: string }[] = [];
+    const log = new RemoteNotificationLog('https://log.example/log/?key=abc#top', {
+      // A platform fetch (a page's, a service binding's) refuses a `this` other than its own.
+      fetch(this: unknown, url: string): Promise<RemoteResponse> {
+        calls.push({ self: this, url });
+        return Promise.resolve({ ok: true, status: 200, json: async () => sectionJson([], null) });
+      },
+    });
+    expect((await log.section('1,10')).items).toEqual([]);
+    expect(calls).toEqual([{ self: undefined, url: 'https://log.example/log/1,10?key=abc#top' }]);
+    expect(log.baseUrl).toBe('https://log.example/log/?key=abc#top');
+  });
+
+  it('refuses a section size that is not a safe integer', () => {
+    expect(() => new RemoteNotificationLog('https://log.example/log', { sectionSize: 2 ** 60 })).toThrow(
+      RangeError,
+    );
   });
 
   it('refuses a state that is not standard base64 with its padding', async () => {

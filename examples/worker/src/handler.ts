@@ -67,7 +67,7 @@ export function worldsApp(env: WorldsEnv): Worlds {
  *   is already stored at that version
  * - `GET /log/:sectionId`, such as `/log/1,10`: a section of the notification log as JSON
  *   `{ id, next_id, items: [{ id, originator_id, originator_version, topic, state }] }`, which a
- *   page of any origin may read (`Access-Control-Allow-Origin: *`)
+ *   page of any origin may read (`Access-Control-Allow-Origin: *` on its answers, errors included)
  *
  * `HEAD` is answered wherever `GET` is. Errors are JSON `{ error }`: 400 for bad input (a
  * malformed section id or percent-encoding, a version that is not a positive integer, a body
@@ -82,6 +82,11 @@ export function worldsApp(env: WorldsEnv): Worlds {
  */
 export async function handleRequest(request: Request, env: WorldsEnv): Promise<Response> {
   const response = await route(request, env);
+  // A page of another origin reads the log's answers, its errors too (else it sees only a
+  // failed request, not their status).
+  if (new URL(request.url).pathname.split('/')[1] === 'log') {
+    response.headers.set('access-control-allow-origin', '*');
+  }
   // A HEAD gets the GET's status and headers, without its body.
   return request.method === 'HEAD' ? new Response(null, response) : response;
 }
@@ -95,7 +100,7 @@ async function route(request: Request, env: WorldsEnv): Promise<Response> {
     if (collection === 'log' && id !== undefined && action === undefined) {
       allow(request, 'GET');
       const section = await worldsApp(env).log.section(sectionIdParam(id));
-      return Response.json(sectionToJson(section), { headers: { 'access-control-allow-origin': '*' } });
+      return Response.json(sectionToJson(section));
     }
     if (collection !== 'worlds') throw new HttpError(404, `no route for ${url.pathname}`);
     if (id === undefined) {
