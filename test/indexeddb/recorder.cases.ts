@@ -454,15 +454,26 @@ export function describeIndexedDbCases(): void {
       const r = recorder({ dbName: freshDbName() });
       const id = newId();
       await r.insertEvents([stored(id, 1)]);
+      // The abort is seen by a listener added first, before any of the recorder's own (in a
+      // browser, promise callbacks run between one listener and the next).
+      const transaction = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'transaction')
+        ?.value as IDBDatabase['transaction'];
       let aborted = false;
+      vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
+        this: IDBDatabase,
+        ...args
+      ) {
+        const tx = transaction.apply(this, args);
+        tx.addEventListener('abort', () => {
+          aborted = true;
+        });
+        return tx;
+      });
       let writing!: () => void;
       const isWriting = new Promise<void>((resolve) => {
         writing = resolve;
       });
-      interceptAdd((store) => {
-        store.transaction.addEventListener('abort', () => {
-          aborted = true;
-        });
+      interceptAdd(() => {
         writing();
       });
       // A conflict: the request's error comes first, the transaction's abort after it.
