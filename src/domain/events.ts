@@ -68,7 +68,8 @@ export type EventPayload<E> = {
  * @param timestamp - when it happened
  * @param payload - the other fields
  * @returns the frozen event
- * @throws {@link TranscodingError} when the payload has an own `__proto__` key
+ * @throws {@link TranscodingError} when the payload has an own `__proto__` key, or a field
+ *   named as one of {@link reservedFields} (state stored by something else)
  */
 export function makeEvent<E extends DomainEvent>(
   eventClass: EventClass<E>,
@@ -81,7 +82,13 @@ export function makeEvent<E extends DomainEvent>(
   event.originatorId = originatorId;
   event.originatorVersion = originatorVersion;
   event.timestamp = timestamp;
+  const names = reservedFields(eventClass);
   for (const key in payload) {
+    if (names.has(key)) {
+      throw new TranscodingError(
+        `${eventClass.topic} event ${originatorId} v${String(originatorVersion)} has a field '${key}', which the event sets itself or its class has as a member`,
+      );
+    }
     // Assigned, an own `__proto__` key (from JSON.parse) would replace the event's prototype.
     if (key === '__proto__') {
       throw new TranscodingError(
@@ -93,23 +100,34 @@ export function makeEvent<E extends DomainEvent>(
   return Object.freeze(event) as unknown as E;
 }
 
+/** The names each event class's own fields may not have, worked out once per class. */
+const reserved = new WeakMap<object, ReadonlySet<string>>();
+
 /**
- * Tells whether a field of an event's payload or stored state would replace what the event
- * has of its own: its originator id or version (which come from the aggregate, or a stored
- * event's columns), or a member of its class's prototype (`apply`, `mutate`, `constructor`, a
- * method of the class, `toString`), which an own field of that name would hide.
+ * Returns the names a field of an event's payload or stored state may not have, as it would
+ * replace what the event has of its own: its originator id and version (which come from the
+ * aggregate, or a stored event's columns), and the members of its class's prototype chain
+ * (`apply`, `mutate`, `constructor`, a method of the class, `toString`), which an own field of
+ * that name would hide. (`__proto__` is not among them: {@link makeEvent} refuses it.)
  *
  * @param eventClass - the event's class
- * @param key - the field's name
- * @returns true when the field may not be set
+ * @returns the names
  */
-export function isReservedField(eventClass: EventClass, key: string): boolean {
-  // `__proto__` is in every prototype (Object's accessor); makeEvent refuses it on its own.
-  return (
-    key === 'originatorId' ||
-    key === 'originatorVersion' ||
-    (key in eventClass.prototype && key !== '__proto__')
-  );
+export function reservedFields(eventClass: EventClass): ReadonlySet<string> {
+  let names = reserved.get(eventClass);
+  if (names === undefined) {
+    const found = new Set(['originatorId', 'originatorVersion']);
+    for (
+      let proto: object | null = eventClass.prototype;
+      proto !== null;
+      proto = Object.getPrototypeOf(proto) as object | null
+    ) {
+      for (const name of Object.getOwnPropertyNames(proto)) if (name !== '__proto__') found.add(name);
+    }
+    names = found;
+    reserved.set(eventClass, names);
+  }
+  return names;
 }
 
 /**
@@ -125,8 +143,9 @@ export function isReservedField(eventClass: EventClass, key: string): boolean {
  *   `timestamp`, `originatorTopic`, or the name of a member of the class's prototype
  */
 export function checkPayload(eventClass: EventClass, payload: object): void {
+  const names = reservedFields(eventClass);
   for (const key in payload) {
-    if (key === 'timestamp' || key === 'originatorTopic' || isReservedField(eventClass, key)) {
+    if (key === 'timestamp' || key === 'originatorTopic' || names.has(key)) {
       throw new TypeError(
         `${eventClass.topic}: an event's payload cannot have a field named '${key}', which ${key in eventClass.prototype ? "names a member of the event's class" : 'the event sets itself'} (the base fields are originatorId, originatorVersion, timestamp and originatorTopic); no event was made`,
       );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isReservedField, makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
+import { makeEvent, type DomainEvent, type EventClass } from '../domain/events.js';
 import { markClassVersion, upcastState } from '../domain/upcasts.js';
 import type { Topics } from '../domain/topics.js';
 import { TranscodingError } from '../errors.js';
@@ -154,14 +154,6 @@ export class Mapper {
     const fields = decoded as Record<string, unknown>;
     upcastState(eventClass, fields);
     if (!(fields.timestamp instanceof Date)) throw malformedState(stored, 'has no timestamp');
-    for (const key in fields) {
-      if (isReservedField(eventClass, key)) {
-        throw malformedState(
-          stored,
-          `has a field '${key}', which the event sets itself or its class has as a member`,
-        );
-      }
-    }
     return makeEvent(eventClass, stored.originatorId, stored.originatorVersion, fields.timestamp, fields);
   }
 }
