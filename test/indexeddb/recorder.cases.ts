@@ -50,6 +50,34 @@ function interceptAdd(before: (store: IDBObjectStore, call: number) => void): vo
   });
 }
 
+/** Resolves when the next add to an object store is made (just before the native add). */
+function nextAdd(): Promise<void> {
+  return new Promise((resolve) => {
+    interceptAdd(() => {
+      resolve();
+    });
+  });
+}
+
+/**
+ * Notes when a transaction fires `type`, through a listener added before any of the recorders'
+ * own: in a browser, promise callbacks run between one listener and the next, so a listener
+ * added later may not have run when the recorder's promise settles.
+ */
+function watchTransactions(type: 'complete' | 'abort'): { readonly fired: boolean } {
+  const transaction = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'transaction')
+    ?.value as IDBDatabase['transaction'];
+  const seen = { fired: false };
+  vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+    const tx = transaction.apply(this, args);
+    tx.addEventListener(type, () => {
+      seen.fired = true;
+    });
+    return tx;
+  });
+  return seen;
+}
+
 /** Reads the version of a database, opening and closing a connection of its own. */
 export async function versionOf(dbName: string): Promise<number> {
   const db = await openDB(dbName);
@@ -413,31 +441,13 @@ export function describeIndexedDbCases(): void {
       await r.insertEvents([stored(a, 1)]);
       // A save already writing when close() is called commits before close() resolves. (The
       // commit is seen by a listener added first, before any of the recorder's own.)
-      const transaction = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'transaction')
-        ?.value as IDBDatabase['transaction'];
-      let committed = false;
-      vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
-        this: IDBDatabase,
-        ...args
-      ) {
-        const tx = transaction.apply(this, args);
-        tx.addEventListener('complete', () => {
-          committed = true;
-        });
-        return tx;
-      });
-      let writing!: () => void;
-      const isWriting = new Promise<void>((resolve) => {
-        writing = resolve;
-      });
-      interceptAdd(() => {
-        writing();
-      });
+      const committed = watchTransactions('complete');
+      const isWriting = nextAdd();
       const landed = r.insertEvents([stored(a, 2)]);
       await isWriting;
       vi.restoreAllMocks();
       await r.close();
-      expect(committed).toBe(true);
+      expect(committed.fired).toBe(true);
       expect(await landed).toEqual([2]);
       // A save made before close() but not yet in a transaction fails, rather than open the
       // database again behind the closing caller's back.
@@ -454,28 +464,8 @@ export function describeIndexedDbCases(): void {
       const r = recorder({ dbName: freshDbName() });
       const id = newId();
       await r.insertEvents([stored(id, 1)]);
-      // The abort is seen by a listener added first, before any of the recorder's own (in a
-      // browser, promise callbacks run between one listener and the next).
-      const transaction = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'transaction')
-        ?.value as IDBDatabase['transaction'];
-      let aborted = false;
-      vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
-        this: IDBDatabase,
-        ...args
-      ) {
-        const tx = transaction.apply(this, args);
-        tx.addEventListener('abort', () => {
-          aborted = true;
-        });
-        return tx;
-      });
-      let writing!: () => void;
-      const isWriting = new Promise<void>((resolve) => {
-        writing = resolve;
-      });
-      interceptAdd(() => {
-        writing();
-      });
+      const aborted = watchTransactions('abort');
+      const isWriting = nextAdd();
       // A conflict: the request's error comes first, the transaction's abort after it.
       let outcome: unknown;
       const save = r.insertEvents([stored(id, 1)]).catch((e: unknown) => {
@@ -484,7 +474,7 @@ export function describeIndexedDbCases(): void {
       await isWriting;
       vi.restoreAllMocks();
       await r.close();
-      expect(aborted).toBe(true);
+      expect(aborted.fired).toBe(true);
       expect(outcome).toBeInstanceOf(RecordConflictError);
       await save;
     });
@@ -518,13 +508,7 @@ export function describeIndexedDbCases(): void {
         snapshotting: { intervals: [[World, 1]] },
       });
       await app.createWorld();
-      let writing!: () => void;
-      const isWriting = new Promise<void>((resolve) => {
-        writing = resolve;
-      });
-      interceptAdd(() => {
-        writing();
-      });
+      const isWriting = nextAdd();
       const world = World.create();
       const order: string[] = [];
       const saving = app.save(world).then(
