@@ -18,6 +18,7 @@ import {
   AutomaticSnapshotError,
   ConfigurationError,
   EarlierSaveError,
+  OperationalError,
   RecordConflictError,
   TopicError,
 } from '../errors.js';
@@ -111,6 +112,8 @@ export class Application {
   readonly #intervals: Map<AggregateClass, number>;
   /** The saves and snapshots in progress, which close() waits for. */
   #inProgress = 0;
+  /** How many close() calls are in progress: saves and snapshots record nothing meanwhile. */
+  #closing = 0;
   /** What close() waits on while saves or snapshots are in progress, and its resolver. */
   #idle: Promise<void> | undefined = undefined;
   #wakeIdle: (() => void) | undefined = undefined;
@@ -281,6 +284,8 @@ export class Application {
    *   back behind the earlier save's
    * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
    *   of this save is written
+   * @throws {@link OperationalError} when {@link Application.close} was called before the save
+   *   reached its recorder: nothing of it is written, and its events are pending again
    * @throws {@link AutomaticSnapshotError} when the save was committed and notified but an
    *   automatic snapshot after it failed
    * @throws whatever {@link Application.notify} throws or its promise rejects with: the save is
@@ -307,6 +312,7 @@ export class Application {
         const mapped = this.mapper.mapEvents(events);
         const stored = Array.isArray(mapped) ? mapped : await mapped;
         if (earlier !== undefined) await this.#followEarlier(earlier);
+        if (this.#closing > 0) throw this.#closingError('save');
         recordings = recordingsOf(events, stored, await this.recorder.insertEvents(stored));
       } catch (error) {
         // A save that failed before it waited still ends after the saves it follows, so a
@@ -319,8 +325,11 @@ export class Application {
         throw error;
       }
       try {
+        // None once close() is called: a snapshot only saves reading time.
         snapshotError =
-          this.#intervals.size > 0 ? await this.#takeAutomaticSnapshots(aggregates, events) : undefined;
+          this.#intervals.size > 0 && this.#closing === 0
+            ? await this.#takeAutomaticSnapshots(aggregates, events)
+            : undefined;
       } finally {
         // Done with its aggregates before notify: notify may save them again, and it is called
         // for each aggregate's saves in the order they were recorded.
@@ -399,6 +408,8 @@ export class Application {
    * @throws {@link RecordConflictError} when a snapshot at that version is already stored (as
    *   in the original; automatic snapshots ignore it, as it holds the same state)
    * @throws what {@link Repository.get} throws for the aggregate's stored events
+   * @throws {@link OperationalError} when {@link Application.close} was called before the
+   *   snapshot reached its recorder (nothing is written)
    */
   async takeSnapshot(
     aggregateId: string,
@@ -409,26 +420,48 @@ export class Application {
     try {
       const aggregate = await this.repository.get(aggregateId, { version: options.version });
       // A fresh aggregate, encoded at once: the snapshot need not copy its state.
-      await snapshots.put([takeSnapshot(aggregate, false)]);
+      const stored = await this.mapper.toStoredEvents([takeSnapshot(aggregate, false)]);
+      if (this.#closing > 0) throw this.#closingError('snapshot');
+      await snapshots.recorder.insertEvents(stored);
     } finally {
       this.#ended();
     }
   }
 
   /**
-   * Closes the application's recorders, once the saves and snapshots in progress have ended
-   * (recorded with their automatic snapshots, or failed; notify is not waited for), including
-   * those begun while it waits: none of them writes after it resolves, and a database can be
-   * deleted then. Data in durable stores stays. A save made after it resolves opens the
-   * IndexedDB recorders' connection again.
+   * Closes the application's recorders, and resolves once its saves and snapshots in progress
+   * have ended, so that nothing it began writes after it resolves (a database can be deleted
+   * then). Until then, a save or snapshot that has not yet called its recorder (still
+   * encrypting, say, or begun meanwhile) is refused with an {@link OperationalError}, and no
+   * automatic snapshot is taken; one whose recorder call began before is waited for (an
+   * IndexedDB transaction commits or aborts; one still waiting for the database to open fails,
+   * as the connection closes). `notify` is not waited for. Data in durable stores stays; a
+   * save made after it resolves opens the IndexedDB recorders' connection again.
    */
   async close(): Promise<void> {
-    while (this.#inProgress > 0) {
-      await (this.#idle ??= new Promise<void>((resolve) => {
-        this.#wakeIdle = resolve;
-      }));
+    this.#closing++;
+    try {
+      await Promise.all([this.recorder.close(), this.#snapshotRecorder?.close()]);
+      while (this.#inProgress > 0) {
+        await (this.#idle ??= new Promise<void>((resolve) => {
+          this.#wakeIdle = resolve;
+        }));
+      }
+    } finally {
+      this.#closing--;
     }
-    await Promise.all([this.recorder.close(), this.#snapshotRecorder?.close()]);
+  }
+
+  /**
+   * The error of a save or snapshot refused because close() was called before its recorder was.
+   *
+   * @param what - `'save'` or `'snapshot'`
+   * @returns the error
+   */
+  #closingError(what: string): OperationalError {
+    return new ClosingError(
+      `application ${this.name}: close() was called before this ${what} reached its recorder; nothing of it was written`,
+    );
   }
 
   /** Ends a save or snapshot counted in {@link Application.close}'s wait, waking it when none is left. */
@@ -488,7 +521,12 @@ export class Application {
     }
     const results = await Promise.allSettled(due.map(([id, version]) => this.takeSnapshot(id, { version })));
     for (const result of results) {
-      if (result.status === 'rejected' && !(result.reason instanceof RecordConflictError)) {
+      // A snapshot refused because close() was called is not taken, and not an error.
+      if (
+        result.status === 'rejected' &&
+        !(result.reason instanceof RecordConflictError) &&
+        !(result.reason instanceof ClosingError)
+      ) {
         return result.reason;
       }
     }
@@ -534,6 +572,9 @@ function checkPart(
     `application ${application}: config.${key} must be an object with ${methods.join(' and ')} methods, such as ${example}; got ${given}`,
   );
 }
+
+/** A save or snapshot refused because close() was called first (internal: an OperationalError to users). */
+class ClosingError extends OperationalError {}
 
 /**
  * Waits until saves have ended, whatever their outcome.

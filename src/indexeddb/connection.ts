@@ -43,6 +43,8 @@ export class IndexedDbConnection {
   #closes = 0;
   /** The transactions started and their work not yet finished, for `close()` to wait for. */
   readonly #running = new Set<Promise<void>>();
+  /** Ends the waits of work for an open still in progress, when close() is called. */
+  readonly #cancels = new Set<() => void>();
   #channel: BroadcastChannel | undefined;
 
   /**
@@ -115,7 +117,8 @@ export class IndexedDbConnection {
     let tx: StoreTransaction<Mode> | undefined;
     for (let attempt = 0; tx === undefined; attempt++) {
       const opening = this.database();
-      const db = await opening;
+      // Not yet open (an open may wait long for other tabs): close() ends the wait at once.
+      const db = await (this.#opened === undefined ? this.#untilClosed(opening, what) : opening);
       try {
         tx = db.transaction([store], mode, options);
       } catch (error) {
@@ -131,6 +134,26 @@ export class IndexedDbConnection {
     this.#running.add(done);
     void done.then(() => this.#running.delete(done));
     return result;
+  }
+
+  /**
+   * Waits for an open, or rejects as soon as {@link IndexedDbConnection.close} is called.
+   *
+   * @param opening - the open
+   * @param what - what was being done, for the error
+   * @returns the open database
+   * @throws {@link OperationalError} when the connection is closed first
+   */
+  #untilClosed<T>(opening: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = (): void => {
+        reject(closedConnection(what));
+      };
+      this.#cancels.add(cancel);
+      void opening.then(resolve, reject).finally(() => {
+        this.#cancels.delete(cancel);
+      });
+    });
   }
 
   /**
@@ -161,8 +184,8 @@ export class IndexedDbConnection {
   /**
    * Closes the channel and the connection, and resolves once the transactions already started
    * are over and the work in them has its outcome (a failing save's abort included). An open still waiting (for other tabs to close) is not waited for: the database
-   * it gives is closed at once. Work not yet in a transaction fails; the next use opens the
-   * connection again.
+   * it gives is closed at once. Work not yet in a transaction fails at once, work waiting for
+   * such an open too; the next use opens the connection again.
    */
   async close(): Promise<void> {
     this.#channel?.close();
@@ -171,6 +194,8 @@ export class IndexedDbConnection {
     this.#database = undefined;
     this.#opened?.close();
     this.#opened = undefined;
+    for (const cancel of this.#cancels) cancel();
+    this.#cancels.clear();
     await Promise.all(this.#running);
   }
 }

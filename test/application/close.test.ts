@@ -1,9 +1,10 @@
 /**
- * An application's close(): it waits for the saves and snapshots in progress (a recorder that
- * reopens when used would otherwise write after it), then closes its recorders.
+ * An application's close(): nothing the application began writes after it resolves (a
+ * recorder that reopens when used would otherwise write then). A save or snapshot that has
+ * not reached its recorder is refused; one whose recorder call began is waited for.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { CipherError, type Cipher, type Recording } from '../../src/index.js';
+import { CipherError, OperationalError, type Cipher, type Recording } from '../../src/index.js';
 import { World, Worlds } from '../../examples/world.js';
 
 /** A cipher whose encryptions wait until the test lets them end, passing or failing. */
@@ -74,53 +75,98 @@ function gated(config: { snapshotting?: boolean } = {}): {
   return { app, cipher, order };
 }
 
-describe("an application's close()", () => {
-  it('closes its recorders only once the saves in progress, and those begun meanwhile, have ended', async () => {
-    const { app, cipher, order } = gated();
-    const first = app.save(World.create());
-    const closing = app.close().then(() => order.push('close resolved'));
-    await turns();
-    expect(order).toEqual([]);
-    // A save begun while close() waits is waited for too.
-    const second = app.save(World.create());
-    await turns();
-    expect(cipher.waiting).toBe(2);
-    cipher.release();
-    await Promise.all([first, second, closing]);
-    expect(order).toEqual(['events recorded', 'events recorded', 'recorder closed', 'close resolved']);
-    expect(await app.recorder.maxNotificationId()).toBe(2);
+/** Holds the recorder's inserts until the test lets them go on. */
+function holdInserts(app: Worlds): { release: () => void; held: () => number } {
+  const insert = app.recorder.insertEvents.bind(app.recorder);
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
   });
+  let held = 0;
+  vi.spyOn(app.recorder, 'insertEvents').mockImplementation(async (events) => {
+    held++;
+    await gate;
+    return insert(events);
+  });
+  return { release: open, held: () => held };
+}
 
-  it('waits for a save that fails as for one that is stored', async () => {
+describe("an application's close()", () => {
+  it('refuses the saves that have not reached their recorder, those begun meanwhile too', async () => {
     const { app, cipher, order } = gated();
     const world = World.create();
-    const saving = app.save(world).catch((e: unknown) => e);
-    const closing = app.close().then(() => order.push('close resolved'));
+    const first = app.save(world).catch((e: unknown) => e);
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    // A save begun while close() waits is refused too.
+    const other = World.create();
+    const second = app.save(other).catch((e: unknown) => e);
     await turns();
-    expect(order).toEqual([]);
-    cipher.release(true);
-    await Promise.all([saving, closing]);
-    expect(await saving).toBeInstanceOf(CipherError);
-    expect(order).toEqual(['recorder closed', 'close resolved']);
-    // The failed save ended before close() went on: its events were back on the world.
-    expect(world.collectEvents()).toHaveLength(1);
+    expect(cipher.waiting).toBe(2);
+    expect(closed).toBe(false);
+    cipher.release();
+    await closing;
+    for (const error of [await first, await second]) {
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(
+        /^application Worlds: close\(\) was called before this save reached its recorder; nothing of it was written$/,
+      );
+    }
+    // Nothing written; the events are back on their aggregates.
+    expect(order).toEqual(['recorder closed']);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
+    expect([world.collectEvents().length, other.collectEvents().length]).toEqual([1, 1]);
+    // After close() has resolved, the application saves again (a recorder reopens when used).
+    const again = app.save(World.create());
+    cipher.release();
+    expect(await again).toHaveLength(1);
   });
 
-  it('waits for a snapshot being taken', async () => {
+  it('waits for a save whose recorder call began before it', async () => {
+    const app = new Worlds({ snapshotting: { intervals: [[World, 1]] } });
+    const hold = holdInserts(app);
+    const world = World.create();
+    const saving = app.save(world);
+    await turns();
+    expect(hold.held()).toBe(1);
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    await turns();
+    expect(closed).toBe(false);
+    hold.release();
+    // Recorded before close() resolved; its automatic snapshot is not taken once close() is called.
+    expect(await saving).toHaveLength(1);
+    await closing;
+    expect(await app.recorder.maxNotificationId()).toBe(1);
+    expect(await app.snapshots?.get(world.id)).toEqual([]);
+  });
+
+  it('refuses a snapshot that has not reached its recorder', async () => {
     const { app, cipher, order } = gated({ snapshotting: true });
     const world = World.create();
     const saving = app.save(world);
     cipher.release();
     await saving;
     expect(order).toEqual(['events recorded']);
-    const snapshotting = app.takeSnapshot(world.id);
-    const closing = app.close().then(() => order.push('close resolved'));
+    const snapshotting = app.takeSnapshot(world.id).catch((e: unknown) => e);
     await turns();
-    expect(order).toEqual(['events recorded']);
+    expect(cipher.waiting).toBe(1);
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    await turns();
+    expect(closed).toBe(false);
     cipher.release();
-    await Promise.all([snapshotting, closing]);
-    expect(order).toEqual(['events recorded', 'snapshot recorded', 'recorder closed', 'close resolved']);
-    expect((await app.snapshots?.get(world.id))?.length).toBe(1);
+    await closing;
+    expect(await snapshotting).toBeInstanceOf(OperationalError);
+    expect(((await snapshotting) as Error).message).toMatch(/before this snapshot reached its recorder/);
+    expect(order).toEqual(['events recorded', 'recorder closed']);
+    expect(await app.snapshots?.get(world.id)).toEqual([]);
   });
 
   it('does not wait for notify, which may close the application itself', async () => {

@@ -422,15 +422,22 @@ export function describeIndexedDbCases(): void {
       // close() does not wait for the open: it resolves while the other connection still
       // blocks it (were it to wait, this would never resolve, and the test would time out).
       await r.close();
-
-      // When the other connection goes, the open completes, and the database it gives is closed
-      // at once; the save fails as on a closed connection, with nothing written.
-      const closed = vi.spyOn(IDBDatabase.prototype, 'close');
-      foreign.close();
+      // The save waiting for the open fails at once, as on a closed connection.
       const error = await save;
       expect(error).toBeInstanceOf(OperationalError);
       expect((error as Error).message).toMatch(/the connection is closed/);
-      expect(closed.mock.contexts.some((db) => (db as IDBDatabase).version === 2)).toBe(true);
+
+      // When the other connection goes, the open completes, and the database it gives is
+      // closed at once; nothing was written.
+      const close = Object.getOwnPropertyDescriptor(IDBDatabase.prototype, 'close')?.value as () => void;
+      const closedUpgraded = new Promise<void>((resolve) => {
+        vi.spyOn(IDBDatabase.prototype, 'close').mockImplementation(function (this: IDBDatabase) {
+          close.call(this);
+          if (this.version === 2) resolve();
+        });
+      });
+      foreign.close();
+      await closedUpgraded;
       vi.restoreAllMocks();
       expect(await recorder({ dbName }).selectEvents(id)).toEqual([]);
     });
@@ -479,7 +486,7 @@ export function describeIndexedDbCases(): void {
       await save;
     });
 
-    it("waits in an application's close() for its saves in progress, so none reopens a deleted database", async () => {
+    it("refuses in an application's close() a save still encrypting, so none reopens a deleted database", async () => {
       // With a cipher, a save has no transaction yet while it encrypts.
       const dbName = freshDbName();
       const app = new Worlds({
@@ -487,21 +494,27 @@ export function describeIndexedDbCases(): void {
         cipher: new AesGcmCipher(AesGcmCipher.createKey(32)),
       });
       await app.createWorld();
-      const order: string[] = [];
-      const saving = app.save(World.create()).then(
-        () => order.push('saved'),
-        (e: unknown) => order.push(`failed: ${String(e)}`),
-      );
+      const saving = app.save(World.create()).catch((e: unknown) => e);
       await app.close();
-      order.push('closed');
       // Then the database is deleted (a sign-out): nothing made before close() brings it back.
       await deleteDB(dbName);
-      await saving;
-      expect(order).toEqual(['saved', 'closed']);
+      expect(await saving).toBeInstanceOf(OperationalError);
+      // A save begun after close() was called, before it resolved, is refused as well.
+      const again = new Worlds({
+        persistence: indexedDb({ dbName }),
+        cipher: new AesGcmCipher(AesGcmCipher.createKey(32)),
+      });
+      await again.createWorld();
+      const closing = again.close();
+      const late = again.save(World.create()).catch((e: unknown) => e);
+      await closing;
+      await deleteDB(dbName);
+      expect(await late).toBeInstanceOf(OperationalError);
+      await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
     });
 
-    it("waits in an application's close() for the automatic snapshots of a save already writing", async () => {
+    it("waits in an application's close() for a save already writing, and takes no snapshot after it", async () => {
       const dbName = freshDbName();
       const app = new Worlds({
         persistence: indexedDb({ dbName }),
@@ -510,24 +523,48 @@ export function describeIndexedDbCases(): void {
       await app.createWorld();
       const isWriting = nextAdd();
       const world = World.create();
-      const order: string[] = [];
-      const saving = app.save(world).then(
-        () => order.push('saved'),
-        (e: unknown) => order.push(`failed: ${String(e)}`),
-      );
+      const saving = app.save(world);
       await isWriting;
       vi.restoreAllMocks();
       await app.close();
-      order.push('closed');
-      expect(order).toEqual(['saved', 'closed']);
-      // Its snapshot was taken before close() resolved.
+      // Committed before close() resolved, with no automatic snapshot once close() was called.
       const reopened = new Worlds({ persistence: indexedDb({ dbName }), snapshotting: true });
-      closers.push(() => reopened.close());
-      expect((await reopened.snapshots?.get(world.id))?.map((s) => s.originatorVersion)).toEqual([1]);
+      expect((await reopened.repository.get(world.id)).version).toBe(1);
+      expect(await reopened.snapshots?.get(world.id)).toEqual([]);
       await reopened.close();
+      expect(await saving).toHaveLength(1);
       await deleteDB(dbName);
-      await saving;
       expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
+    });
+
+    it("does not wait in an application's close() for an open that another connection blocks", async () => {
+      const dbName = freshDbName();
+      // Another connection, at a version without the stores, that does not close for upgrades.
+      const other = await openDB(dbName, 1);
+      closers.push(() => {
+        other.close();
+      });
+      let blocked!: () => void;
+      const isBlocked = new Promise<void>((resolve) => {
+        blocked = resolve;
+      });
+      const app = new Worlds({
+        persistence: indexedDb({
+          dbName,
+          onBlocked: () => {
+            blocked();
+          },
+        }),
+      });
+      const world = World.create();
+      const saving = app.save(world).catch((e: unknown) => e);
+      await isBlocked;
+      // Were it to wait for the save, this would not resolve while the other connection stays.
+      await app.close();
+      const error = await saving;
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/the connection is closed/);
+      expect(world.collectEvents()).toHaveLength(1);
     });
 
     it('posts the new notification ids on a BroadcastChannel named after the database', async () => {
