@@ -148,7 +148,10 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
   }
   // As the original writes it: only after a full section, for as many from the next id.
   const expectedNext = last === undefined ? null : `${String(last.id + 1)},${String(last.id + items.length)}`;
-  if (nextId !== null && nextId !== expectedNext) {
+  if (
+    nextId !== null &&
+    (nextId !== expectedNext || !Number.isSafeInteger((last as Notification).id + items.length))
+  ) {
     throw new InterfaceError(
       `${where}: its next id is ${nextId}, not ${String(expectedNext)} (the ${String(items.length)} ids after its last item, ${String(last?.id)})`,
     );
@@ -207,7 +210,7 @@ function isIdOrNull(value: unknown): boolean {
  * ```
  */
 export class RemoteNotificationLog implements NotificationLog {
-  /** The log's URL: a section id is appended to its path (before any query). */
+  /** The log's URL, without a trailing slash on its path: a section id is appended to the path (before any query). */
   readonly baseUrl: string;
   /** The most notifications {@link RemoteNotificationLog.select} returns at once. */
   readonly sectionSize: number;
@@ -229,11 +232,12 @@ export class RemoteNotificationLog implements NotificationLog {
         `remote notification log: section size must be a positive integer, got ${String(sectionSize)}`,
       );
     }
-    this.baseUrl = String(baseUrl);
+    const url = String(baseUrl);
     // The path ends where a query or fragment begins; section ids go after it.
-    const end = this.baseUrl.search(/[?#]/);
-    this.#path = (end < 0 ? this.baseUrl : this.baseUrl.slice(0, end)).replace(/\/+$/, '');
-    this.#query = end < 0 ? '' : this.baseUrl.slice(end);
+    const end = url.search(/[?#]/);
+    this.#path = (end < 0 ? url : url.slice(0, end)).replace(/\/+$/, '');
+    this.#query = end < 0 ? '' : url.slice(end);
+    this.baseUrl = this.#path + this.#query;
     this.sectionSize = sectionSize;
     this.#fetch = options.fetch ?? ((url) => fetch(url));
   }

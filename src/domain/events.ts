@@ -84,7 +84,8 @@ export function makeEvent<E extends DomainEvent>(
   event.timestamp = timestamp;
   const names = reservedFields(eventClass);
   for (const key in payload) {
-    if (names.has(key)) {
+    // The originator's id and version may be repeated (a copy of an event), not contradicted.
+    if (names.has(key) && (payload as Record<string, unknown>)[key] !== event[key]) {
       throw new TranscodingError(
         `${eventClass.topic} event ${originatorId} v${String(originatorVersion)} has a field '${key}', which the event sets itself or its class has as a member`,
       );
@@ -140,12 +141,14 @@ export function reservedFields(eventClass: EventClass): ReadonlySet<string> {
  * @param eventClass - the event's class
  * @param payload - the payload
  * @throws TypeError naming the field when the payload has `originatorId`, `originatorVersion`,
- *   `timestamp`, `originatorTopic`, or the name of a member of the class's prototype
+ *   `timestamp`, `originatorTopic` (in a created event), or the name of a member of the
+ *   class's prototype
  */
 export function checkPayload(eventClass: EventClass, payload: object): void {
   const names = reservedFields(eventClass);
+  const created = eventClass.prototype instanceof AggregateCreated;
   for (const key in payload) {
-    if (key === 'timestamp' || key === 'originatorTopic' || names.has(key)) {
+    if (key === 'timestamp' || (key === 'originatorTopic' && created) || names.has(key)) {
       throw new TypeError(
         `${eventClass.topic}: an event's payload cannot have a field named '${key}', which ${key in eventClass.prototype ? "names a member of the event's class" : 'the event sets itself'} (the base fields are originatorId, originatorVersion, timestamp and originatorTopic); no event was made`,
       );
@@ -230,10 +233,11 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
           `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which the aggregate keeps for itself (the base fields are id, version, createdOn and modifiedOn)`,
         );
       }
-      // Copied, it would hide a method (or meet an accessor) of the aggregate's class.
-      if (key in aggregate && !Object.prototype.hasOwnProperty.call(aggregate, key)) {
+      // Copied, it would hide a method of the aggregate's class (an accessor with a setter
+      // takes the value).
+      if (key in aggregate && hidesMember(aggregate, key)) {
         throw new TypeError(
-          `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which names a member of the aggregate's class`,
+          `${(this.constructor as unknown as EventClass).topic}: a created event's payload field cannot be named '${key}', which names a method (or an accessor without a setter) of the aggregate's class`,
         );
       }
       const value = source[key];
@@ -266,6 +270,26 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
     target.version = this.originatorVersion;
     return aggregate;
   }
+}
+
+/**
+ * Tells whether setting a field would hide (or fail on) a member of an object's class: a method
+ * or an accessor without a setter found on its prototype chain, not a field of its own.
+ *
+ * @param target - the object
+ * @param key - the field's name
+ * @returns true when the name is taken by such a member
+ */
+function hidesMember(target: object, key: string): boolean {
+  if (Object.prototype.hasOwnProperty.call(target, key)) return false;
+  for (let proto = Object.getPrototypeOf(target) as object | null; proto !== null;) {
+    const member = Object.getOwnPropertyDescriptor(proto, key);
+    if (member !== undefined) {
+      return 'value' in member ? typeof member.value === 'function' : member.set === undefined;
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return false;
 }
 
 /** Tells whether a key is one of a created event's own base fields. */

@@ -172,6 +172,10 @@ describe('RemoteNotificationLog', () => {
     await expect(
       Promise.resolve().then(() => sectionFromJson(sectionJson([1, 2], '500,509'), '1,10')),
     ).rejects.toThrow(/its next id is 500,509, not 3,4 \(the 2 ids after its last item, 2\)/);
+    // One past the last safe integer, even in the original's form.
+    const top = Number.MAX_SAFE_INTEGER;
+    const unsafe = `${String(top + 1)},${String(top + 1)}`;
+    expect(() => sectionFromJson(sectionJson([top], unsafe))).toThrow(InterfaceError);
     // A well-formed next id, after the last item, is kept for the caller to follow.
     expect(sectionFromJson(sectionJson([1, 2], '3,4')).nextId).toBe('3,4');
   });
@@ -205,7 +209,8 @@ describe('RemoteNotificationLog', () => {
     });
     expect((await log.section('1,10')).items).toEqual([]);
     expect(calls).toEqual([{ self: undefined, url: 'https://log.example/log/1,10?key=abc#top' }]);
-    expect(log.baseUrl).toBe('https://log.example/log/?key=abc#top');
+    expect(log.baseUrl).toBe('https://log.example/log?key=abc#top');
+    expect(new RemoteNotificationLog('https://log.example/log/').baseUrl).toBe('https://log.example/log');
   });
 
   it('refuses a section size that is not a safe integer', () => {

@@ -84,7 +84,7 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
   const response = await route(request, env);
   // A page of another origin reads the log's answers, its errors too (else it sees only a
   // failed request, not their status).
-  if (new URL(request.url).pathname.split('/')[1] === 'log') {
+  if (segments(new URL(request.url))[0] === 'log') {
     response.headers.set('access-control-allow-origin', '*');
   }
   // A HEAD gets the GET's status and headers, without its body.
@@ -93,7 +93,7 @@ export async function handleRequest(request: Request, env: WorldsEnv): Promise<R
 
 async function route(request: Request, env: WorldsEnv): Promise<Response> {
   const url = new URL(request.url);
-  const [collection, segment, action, ...rest] = url.pathname.split('/').filter((p) => p !== '');
+  const [collection, segment, action, ...rest] = segments(url);
   try {
     if (rest.length > 0) throw new HttpError(404, `no route for ${url.pathname}`);
     const id = segment === undefined ? undefined : decoded(segment);
@@ -146,6 +146,11 @@ async function route(request: Request, env: WorldsEnv): Promise<Response> {
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+/** The path's segments, empty ones left out (`//log/1,10` routes as `/log/1,10`). */
+function segments(url: URL): string[] {
+  return url.pathname.split('/').filter((p) => p !== '');
 }
 
 function allow(request: Request, method: 'GET' | 'POST'): void {
