@@ -26,6 +26,7 @@ import { memory } from '../memory/persistence.js';
 import type { Cipher, Compressor } from '../persistence/codecs.js';
 import { EventStore, recordingsOf, type Recording } from '../persistence/event-store.js';
 import { Mapper } from '../persistence/mapper.js';
+import type { StoredEvent } from '../persistence/records.js';
 import type { Persistence } from '../persistence/persistence.js';
 import type { AggregateRecorder, ApplicationRecorder } from '../persistence/recorders.js';
 import { JsonTranscoder, type Transcoder } from '../persistence/transcoder.js';
@@ -281,7 +282,8 @@ export class Application {
    *   written
    * @throws {@link EarlierSaveError} when an earlier save of one of the aggregate objects, in
    *   progress when this one began, failed: nothing of this save is written, and its events go
-   *   back behind the earlier save's
+   *   back behind the earlier save's (an {@link OperationalError} instead when close() refused
+   *   the earlier save)
    * @throws {@link TranscodingError}, {@link TopicError}, a cipher's or recorder's error: nothing
    *   of this save is written
    * @throws {@link OperationalError} when {@link Application.close} was called before the save
@@ -361,6 +363,8 @@ export class Application {
     for (const { aggregate, save } of earlier) {
       const { failed, error } = await save.outcome();
       if (failed) {
+        // Refused by close(), as this save is then.
+        if (error instanceof ClosingError) throw this.#closingError('save');
         throw new EarlierSaveError(
           `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
           // Down a chain of refused saves, the cause is the error that began it.
@@ -418,9 +422,18 @@ export class Application {
     const snapshots = this.#snapshotsOrThrow();
     this.#inProgress++;
     try {
-      const aggregate = await this.repository.get(aggregateId, { version: options.version });
-      // A fresh aggregate, encoded at once: the snapshot need not copy its state.
-      const stored = await this.mapper.toStoredEvents([takeSnapshot(aggregate, false)]);
+      // Once close() is called, nothing is read either (a read would open a connection again).
+      if (this.#closing > 0) throw this.#closingError('snapshot');
+      let stored: StoredEvent[];
+      try {
+        const aggregate = await this.repository.get(aggregateId, { version: options.version });
+        // A fresh aggregate, encoded at once: the snapshot need not copy its state.
+        stored = await this.mapper.toStoredEvents([takeSnapshot(aggregate, false)]);
+      } catch (error) {
+        // A read that close() cut short (the connection closed under it) is refused as such.
+        if (this.#closing > 0 && error instanceof OperationalError) throw this.#closingError('snapshot');
+        throw error;
+      }
       if (this.#closing > 0) throw this.#closingError('snapshot');
       await snapshots.recorder.insertEvents(stored);
     } finally {
@@ -435,18 +448,29 @@ export class Application {
    * encrypting, say, or begun meanwhile) is refused with an {@link OperationalError}, and no
    * automatic snapshot is taken; one whose recorder call began before is waited for (an
    * IndexedDB transaction commits or aborts; one still waiting for the database to open fails,
-   * as the connection closes). `notify` is not waited for. Data in durable stores stays; a
-   * save made after it resolves opens the IndexedDB recorders' connection again.
+   * as the connection closes). Once nothing is in progress the recorders are closed again, as
+   * what was in progress may have opened a connection. `notify` is not waited for. Data in
+   * durable stores stays; a save made after it resolves opens the IndexedDB recorders'
+   * connection again.
+   *
+   * @throws the error of a recorder's `close()`, after waiting for what was in progress
    */
   async close(): Promise<void> {
     this.#closing++;
     try {
-      await Promise.all([this.recorder.close(), this.#snapshotRecorder?.close()]);
-      while (this.#inProgress > 0) {
-        await (this.#idle ??= new Promise<void>((resolve) => {
-          this.#wakeIdle = resolve;
-        }));
+      let failure: PromiseRejectedResult | undefined;
+      for (;;) {
+        const closed = await Promise.allSettled([this.recorder.close(), this.#snapshotRecorder?.close()]);
+        failure ??= closed.find((result) => result.status === 'rejected');
+        if (this.#inProgress === 0) break;
+        // Then closed again: what was in progress may have opened a connection (a read).
+        while (this.#inProgress > 0) {
+          await (this.#idle ??= new Promise<void>((resolve) => {
+            this.#wakeIdle = resolve;
+          }));
+        }
       }
+      if (failure !== undefined) throw failure.reason;
     } finally {
       this.#closing--;
     }

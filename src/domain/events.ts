@@ -85,7 +85,13 @@ export function makeEvent<E extends DomainEvent>(
   const names = reservedFields(eventClass);
   for (const key in payload) {
     // The originator's id and version may be repeated (a copy of an event), not contradicted.
-    if (names.has(key) && (payload as Record<string, unknown>)[key] !== event[key]) {
+    if (
+      names.has(key) &&
+      !(
+        (key === 'originatorId' || key === 'originatorVersion') &&
+        (payload as Record<string, unknown>)[key] === event[key]
+      )
+    ) {
       throw new TranscodingError(
         `${eventClass.topic} event ${originatorId} v${String(originatorVersion)} has a field '${key}', which the event sets itself or its class has as a member`,
       );

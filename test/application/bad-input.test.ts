@@ -277,6 +277,24 @@ describe('bad input', () => {
     expect(note.text).toBe('b');
   });
 
+  it('refuses a field named as an accessor of the event class without running the accessor', () => {
+    class Named extends AggregateEvent {
+      static readonly topic = 'Named';
+      declare readonly name: string;
+      get shout(): string {
+        return this.name.toUpperCase();
+      }
+    }
+    for (const payload of [
+      { shout: 'A', name: 'a' },
+      { name: 'a', shout: 'A' },
+    ]) {
+      expect(() => makeEvent(Named, 'x', 2, new Date(), payload)).toThrow(
+        /^Named event x v2 has a field 'shout', which the event sets itself or its class has as a member$/,
+      );
+    }
+  });
+
   it('refuses stored state with a field the event sets itself or that names a member of its class', async () => {
     const app = new Worlds();
     const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';

@@ -114,8 +114,9 @@ describe("an application's close()", () => {
         /^application Worlds: close\(\) was called before this save reached its recorder; nothing of it was written$/,
       );
     }
-    // Nothing written; the events are back on their aggregates.
-    expect(order).toEqual(['recorder closed']);
+    // Nothing written; the events are back on their aggregates. The recorders were closed at
+    // once, and again once nothing was in progress (a read may have opened them again).
+    expect(order).toEqual(['recorder closed', 'recorder closed']);
     expect(await app.recorder.maxNotificationId()).toBe(0);
     expect([world.collectEvents().length, other.collectEvents().length]).toEqual([1, 1]);
     // After close() has resolved, the application saves again (a recorder reopens when used).
@@ -165,8 +166,49 @@ describe("an application's close()", () => {
     await closing;
     expect(await snapshotting).toBeInstanceOf(OperationalError);
     expect(((await snapshotting) as Error).message).toMatch(/before this snapshot reached its recorder/);
-    expect(order).toEqual(['events recorded', 'recorder closed']);
+    expect(order).toEqual(['events recorded', 'recorder closed', 'recorder closed']);
     expect(await app.snapshots?.get(world.id)).toEqual([]);
+  });
+
+  it('refuses a snapshot begun after it, before reading anything, and a save queued behind a refused one', async () => {
+    const { app, cipher } = gated({ snapshotting: true });
+    const world = World.create();
+    const saving = app.save(world);
+    cipher.release();
+    await saving;
+    const read = vi.spyOn(app.repository, 'get');
+    const closing = app.close();
+    const snapshot = await app.takeSnapshot(world.id).catch((e: unknown) => e);
+    expect(snapshot).toBeInstanceOf(OperationalError);
+    expect(read).not.toHaveBeenCalled();
+    await closing;
+    // Two saves of one world in flight: the first refused by close(), the second (which waits
+    // for the first) refused the same way, not as a failure of the first.
+    world.makeItSo('a');
+    const first = app.save(world).catch((e: unknown) => e);
+    world.makeItSo('b');
+    const second = app.save(world).catch((e: unknown) => e);
+    const closingAgain = app.close();
+    await turns();
+    cipher.release();
+    await closingAgain;
+    for (const error of [await first, await second]) {
+      expect(error).toBeInstanceOf(OperationalError);
+      expect((error as Error).message).toMatch(/close\(\) was called before this save reached its recorder/);
+    }
+    expect(world.collectEvents().map((e) => e.originatorVersion)).toEqual([2, 3]);
+  });
+
+  it('still waits for what is in progress when closing a recorder fails, then rejects with its error', async () => {
+    const { app, cipher } = gated();
+    vi.spyOn(app.recorder, 'close').mockRejectedValue(new OperationalError('test: close failed'));
+    const saving = app.save(World.create()).catch((e: unknown) => e);
+    const closing = app.close().catch((e: unknown) => e);
+    await turns();
+    cipher.release();
+    expect(await closing).toMatchObject({ message: 'test: close failed' });
+    expect(await saving).toBeInstanceOf(OperationalError);
+    expect(await app.recorder.maxNotificationId()).toBe(0);
   });
 
   it('does not wait for notify, which may close the application itself', async () => {

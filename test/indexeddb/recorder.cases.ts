@@ -537,6 +537,54 @@ export function describeIndexedDbCases(): void {
       expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
     });
 
+    it("takes no automatic snapshot when an application's close() cuts its read short", async () => {
+      const app = new Worlds({
+        persistence: indexedDb({ dbName: freshDbName() }),
+        snapshotting: { intervals: [[World, 1]] },
+      });
+      const snapshots = app.snapshots?.recorder;
+      if (snapshots === undefined) throw new Error('test: snapshotting is on');
+      // close() is called while the automatic snapshot after the save reads the snapshots.
+      let closing: Promise<void> | undefined;
+      const select = snapshots.selectEvents.bind(snapshots);
+      vi.spyOn(snapshots, 'selectEvents').mockImplementation((...args) => {
+        const reading = select(...args);
+        closing ??= app.close();
+        return reading;
+      });
+      const world = World.create();
+      // The save was committed: it returns its recordings, without an AutomaticSnapshotError.
+      expect(await app.save(world)).toHaveLength(1);
+      await closing;
+      expect(closing).toBeDefined();
+    });
+
+    it("refuses a snapshot begun during an application's close(), which reopens nothing", async () => {
+      const dbName = freshDbName();
+      const app = new Worlds({ persistence: indexedDb({ dbName }), snapshotting: true });
+      const world = World.create();
+      await app.save(world);
+      // Another tab deletes the database (a sign-out), held up by a connection that stays.
+      const other = await openDB(dbName);
+      closers.push(() => {
+        other.close();
+      });
+      const deleting = new Promise<void>((resolve) => {
+        indexedDB.deleteDatabase(dbName).onsuccess = () => {
+          resolve();
+        };
+      });
+      const closing = app.close();
+      const snapshot = app.takeSnapshot(world.id).catch((e: unknown) => e);
+      // close() resolves while the other connection stays: the snapshot read nothing.
+      await closing;
+      expect(await snapshot).toBeInstanceOf(OperationalError);
+      other.close();
+      await deleting;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
+    });
+
     it("does not wait in an application's close() for an open that another connection blocks", async () => {
       const dbName = freshDbName();
       // Another connection, at a version without the stores, that does not close for upgrades.
