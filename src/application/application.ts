@@ -115,6 +115,8 @@ export class Application {
   #inProgress = 0;
   /** How many close() calls are in progress: saves and snapshots record nothing meanwhile. */
   #closing = 0;
+  /** Aborted while close() runs: a snapshot begun before stops before its next read. */
+  #closed = new AbortController();
   /** What close() waits on while saves or snapshots are in progress, and its resolver. */
   #idle: Promise<void> | undefined = undefined;
   #wakeIdle: (() => void) | undefined = undefined;
@@ -363,8 +365,10 @@ export class Application {
     for (const { aggregate, save } of earlier) {
       const { failed, error } = await save.outcome();
       if (failed) {
-        // Refused by close(), as this save is then.
-        if (error instanceof ClosingError) throw this.#closingError('save');
+        // Refused by close(), or cut short as it closed a connection: so is this save.
+        if (error instanceof ClosingError || (this.#closing > 0 && error instanceof OperationalError)) {
+          throw this.#closingError('save');
+        }
         throw new EarlierSaveError(
           `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
           // Down a chain of refused saves, the cause is the error that began it.
@@ -424,14 +428,18 @@ export class Application {
     try {
       // Once close() is called, nothing is read either (a read would open a connection again).
       if (this.#closing > 0) throw this.#closingError('snapshot');
+      const { signal } = this.#closed;
       let stored: StoredEvent[];
       try {
-        const aggregate = await this.repository.get(aggregateId, { version: options.version });
+        const aggregate = await this.repository.get(aggregateId, { version: options.version, signal });
         // A fresh aggregate, encoded at once: the snapshot need not copy its state.
         stored = await this.mapper.toStoredEvents([takeSnapshot(aggregate, false)]);
       } catch (error) {
-        // A read that close() cut short (the connection closed under it) is refused as such.
-        if (this.#closing > 0 && error instanceof OperationalError) throw this.#closingError('snapshot');
+        // A read that close() stopped, or cut short (the connection closed under it), is
+        // refused as such.
+        if (signal.aborted || (this.#closing > 0 && error instanceof OperationalError)) {
+          throw this.#closingError('snapshot');
+        }
         throw error;
       }
       if (this.#closing > 0) throw this.#closingError('snapshot');
@@ -456,7 +464,7 @@ export class Application {
    * @throws the error of a recorder's `close()`, after waiting for what was in progress
    */
   async close(): Promise<void> {
-    this.#closing++;
+    if (this.#closing++ === 0) this.#closed.abort();
     try {
       let failure: PromiseRejectedResult | undefined;
       for (;;) {
@@ -472,7 +480,7 @@ export class Application {
       }
       if (failure !== undefined) throw failure.reason;
     } finally {
-      this.#closing--;
+      if (--this.#closing === 0) this.#closed = new AbortController();
     }
   }
 

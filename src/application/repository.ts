@@ -14,6 +14,8 @@ import type { EventStore } from '../persistence/event-store.js';
 export interface GetOptions {
   /** The version wanted; a version above the last gives the last. */
   readonly version?: number | undefined;
+  /** Stops the get before its next read once aborted, with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -44,10 +46,12 @@ export class Repository {
    * Gets an aggregate, as it is now or at a version.
    *
    * @param aggregateId - the aggregate's id
-   * @param options - `version`: a positive integer; above the last version gives the last
+   * @param options - `version`: a positive integer; above the last version gives the last;
+   *   `signal`: stops the get before its next read once aborted
    * @returns the aggregate (the type parameter is the caller's word for its class)
    * @throws {@link AggregateNotFoundError} when no event of the id is stored
    * @throws RangeError when `version` is not a positive integer
+   * @throws the signal's reason when it is aborted before a read
    * @throws {@link OriginatorVersionError} when the stored events do not follow one another (a
    *   stream that does not start with a created event, a gap between stored versions)
    * @throws {@link TopicError} when a stored topic has no registered class
@@ -59,18 +63,20 @@ export class Repository {
    * ```
    */
   async get<A extends Aggregate = Aggregate>(aggregateId: string, options: GetOptions = {}): Promise<A> {
-    const { version } = options;
+    const { version, signal } = options;
     if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
       throw new RangeError(`repository: version must be a positive integer, got ${String(version)}`);
     }
     let aggregate: Aggregate | undefined;
     if (this.snapshotStore !== undefined) {
+      signal?.throwIfAborted();
       const [snapshot] = await this.snapshotStore.get(aggregateId, { desc: true, limit: 1, lte: version });
       // Decoded for this get alone: its state becomes the aggregate's without a copy.
       if (snapshot !== undefined) {
         aggregate = restoreSnapshot(snapshot, this.#topics.aggregateClass(snapshot.topic), false);
       }
     }
+    signal?.throwIfAborted();
     const events = await this.eventStore.get(aggregateId, { gt: aggregate?.version, lte: version });
     for (const event of events) aggregate = this.#project(aggregate, event);
     if (aggregate === undefined) {

@@ -39,6 +39,8 @@ export class IndexedDbConnection {
   #database: Promise<IDBPDatabase<RecorderSchema>> | undefined;
   /** The database `#database` gave, once it has. */
   #opened: IDBDatabase | undefined;
+  /** The same, wrapped by `idb`. */
+  #wrapped: IDBPDatabase<RecorderSchema> | undefined;
   /** How many times `close()` was called: work begun before a close does not reopen. */
   #closes = 0;
   /** The transactions started and their work not yet finished, for `close()` to wait for. */
@@ -74,12 +76,17 @@ export class IndexedDbConnection {
         }
         const forget = (): void => {
           if (this.#database === opening) this.#database = undefined;
-          if (this.#opened === db) this.#opened = undefined;
+          if (this.#opened === db) {
+            this.#opened = undefined;
+            this.#wrapped = undefined;
+          }
         };
         db.addEventListener('versionchange', forget);
         db.addEventListener('close', forget);
+        const wrapped = wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
         this.#opened = db;
-        return wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
+        this.#wrapped = wrapped;
+        return wrapped;
       });
       this.#database = opening;
       // A failed open is not kept: the next use tries again.
@@ -92,7 +99,7 @@ export class IndexedDbConnection {
 
   /**
    * Runs work in a new transaction over one store. The transaction is made synchronously
-   * right after the connection is at hand; when the browser turns out to have closed the
+   * right after the connection is at hand (in the call itself when it is open); when the browser turns out to have closed the
    * connection, it is opened again once (nothing had been done yet, so this is safe). After
    * {@link IndexedDbConnection.close}, work that has no transaction yet is not started.
    *
@@ -116,15 +123,19 @@ export class IndexedDbConnection {
     const what = `starting a transaction in "${this.settings.dbName}"`;
     let tx: StoreTransaction<Mode> | undefined;
     for (let attempt = 0; tx === undefined; attempt++) {
-      const opening = this.database();
-      // Not yet open (an open may wait long for other tabs): close() ends the wait at once.
-      const db = await (this.#opened === undefined ? this.#untilClosed(opening, what) : opening);
+      // Open: the transaction is made at once, in the caller's turn, so a close() called right
+      // after finds it started and waits for it. Not yet open (an open may wait long for other
+      // tabs): close() ends the wait at once.
+      const db = this.#wrapped ?? (await this.#untilClosed(this.database(), what));
       try {
         tx = db.transaction([store], mode, options);
       } catch (error) {
         if (errorName(error) !== 'InvalidStateError') throw translateError(error, what);
         if (attempt > 0 || closes !== this.#closes) throw closedConnection(what, error);
-        if (this.#database === opening) this.#database = undefined;
+        // Closed by the browser, unnoticed: forget it, and open again.
+        this.#database = undefined;
+        this.#opened = undefined;
+        this.#wrapped = undefined;
       }
     }
     const result = work(tx);
@@ -184,8 +195,8 @@ export class IndexedDbConnection {
   /**
    * Closes the channel and the connection, and resolves once the transactions already started
    * are over and the work in them has its outcome (a failing save's abort included). An open still waiting (for other tabs to close) is not waited for: the database
-   * it gives is closed at once. Work not yet in a transaction fails at once, work waiting for
-   * such an open too; the next use opens the connection again.
+   * it gives is closed at once, and work waiting for it fails at once; the next use opens the
+   * connection again.
    */
   async close(): Promise<void> {
     this.#channel?.close();
@@ -194,6 +205,7 @@ export class IndexedDbConnection {
     this.#database = undefined;
     this.#opened?.close();
     this.#opened = undefined;
+    this.#wrapped = undefined;
     for (const cancel of this.#cancels) cancel();
     this.#cancels.clear();
     await Promise.all(this.#running);

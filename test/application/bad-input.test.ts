@@ -1,7 +1,7 @@
 /**
  * What happens on bad input: each outcome here is stated in the README.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Aggregate,
   AggregateCreated,
@@ -155,6 +155,20 @@ describe('bad input', () => {
     for (const version of [0, -1, 1.5]) {
       await expect(app.repository.get(id, { version })).rejects.toThrow(RangeError);
     }
+  });
+
+  it('stops repository.get before its next read once its signal is aborted', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const worldId = await app.createWorld();
+    const controller = new AbortController();
+    const reason = new Error('test: stopped');
+    controller.abort(reason);
+    const read = vi.spyOn(app.recorder, 'selectEvents');
+    await expect(app.repository.get(worldId, { signal: controller.signal })).rejects.toBe(reason);
+    expect(read).not.toHaveBeenCalled();
+    // Not aborted, it reads as without one.
+    const world = await app.repository.get<World>(worldId, { signal: new AbortController().signal });
+    expect(world.version).toBe(1);
   });
 
   it('throws AggregateNotFoundError for a missing aggregate', async () => {
