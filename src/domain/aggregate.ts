@@ -83,7 +83,8 @@ export abstract class Aggregate {
    * @returns the new aggregate, at version 1
    * @throws TypeError when the payload has a field named as a base field of the event or a
    *   member of its class (`timestamp`, `originatorTopic`, `apply`, ...), or as a base field or
-   *   member of the aggregate (`id`, `version`, a method): no aggregate is made
+   *   method of the aggregate (`id`, `version`, a method, an accessor without a setter): no
+   *   aggregate is made
    */
   protected static createAggregate<A extends Aggregate, E extends AggregateCreated<A>>(
     this: AggregateClass<A>,

@@ -226,8 +226,8 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
    * @param aggregate - the new aggregate
    * @throws TypeError when a payload field is named `id`, `version`, `createdOn` or
    *   `modifiedOn`: copied, it would replace what the created event sets (the original's
-   *   initialiser refuses such an argument too); or as a member of the aggregate's class (a
-   *   method, `constructor`), which it would hide
+   *   initialiser refuses such an argument too); or as a method of the aggregate's class
+   *   (`constructor` included), which it would hide, or an accessor without a setter
    */
   override apply(aggregate: A): void {
     const target = aggregate as unknown as Record<string, unknown>;

@@ -100,8 +100,9 @@ export class Mapper {
    * @throws {@link TopicError} naming the topic when no class is registered for it
    * @throws {@link CipherError} or {@link CompressorError} when the state cannot be decoded
    * @throws {@link TranscodingError} when the decoded state is not a JSON object with a
-   *   timestamp, or has a field named `originatorId`, `originatorVersion` or as a member of the
-   *   event's class (stored by something other than a mapper)
+   *   timestamp, or has a field named `originatorId` or `originatorVersion` that contradicts
+   *   the stored event's, or as a member of the event's class (stored by something other than
+   *   a mapper)
    */
   async toDomainEvent(stored: StoredEvent): Promise<DomainEvent> {
     const state = this.#cipher === undefined ? stored.state : await this.#cipher.decrypt(stored.state);
