@@ -366,9 +366,7 @@ export class Application {
       const { failed, error } = await save.outcome();
       if (failed) {
         // Refused by close(), or cut short as it closed a connection: so is this save.
-        if (error instanceof ClosingError || (this.#closing > 0 && error instanceof OperationalError)) {
-          throw this.#closingError('save');
-        }
+        if (this.#stoppedByClose(error)) throw this.#closingError('save');
         throw new EarlierSaveError(
           `application ${this.name}: an earlier save of aggregate ${aggregate.id} failed, and this save's events follow its events: nothing of this save was written, and its events are pending again (the earlier save's error is the cause)`,
           // Down a chain of refused saves, the cause is the error that began it.
@@ -437,9 +435,7 @@ export class Application {
       } catch (error) {
         // A read that close() stopped, or cut short (the connection closed under it), is
         // refused as such.
-        if (signal.aborted || (this.#closing > 0 && error instanceof OperationalError)) {
-          throw this.#closingError('snapshot');
-        }
+        if (signal.aborted || this.#stoppedByClose(error)) throw this.#closingError('snapshot');
         throw error;
       }
       if (this.#closing > 0) throw this.#closingError('snapshot');
@@ -494,6 +490,17 @@ export class Application {
     return new ClosingError(
       `application ${this.name}: close() was called before this ${what} reached its recorder; nothing of it was written`,
     );
+  }
+
+  /**
+   * Tells whether an error is close()'s doing: its refusal, or a recorder's error while it runs
+   * (a connection closed under the work).
+   *
+   * @param error - the error
+   * @returns true when it is
+   */
+  #stoppedByClose(error: unknown): boolean {
+    return error instanceof ClosingError || (this.#closing > 0 && error instanceof OperationalError);
   }
 
   /** Ends a save or snapshot counted in {@link Application.close}'s wait, waking it when none is left. */

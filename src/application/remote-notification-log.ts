@@ -146,12 +146,14 @@ export function sectionFromJson(value: unknown, requestedId?: string): Section {
   if (id !== expectedId) {
     throw new InterfaceError(`${where}: its id is ${String(id)}, not ${String(expectedId)} as its items say`);
   }
-  // As the original writes it: only after a full section, for as many from the next id.
-  const expectedNext = last === undefined ? null : `${String(last.id + 1)},${String(last.id + items.length)}`;
-  if (
-    nextId !== null &&
-    (nextId !== expectedNext || !Number.isSafeInteger((last as Notification).id + items.length))
-  ) {
+  // As the original writes it: only after a full section, for as many from the next id, and
+  // only while those are safe integers.
+  const nextLast = last === undefined ? Number.NaN : last.id + items.length;
+  const expectedNext =
+    last !== undefined && Number.isSafeInteger(nextLast)
+      ? `${String(last.id + 1)},${String(nextLast)}`
+      : null;
+  if (nextId !== null && nextId !== expectedNext) {
     throw new InterfaceError(
       `${where}: its next id is ${nextId}, not ${String(expectedNext)} (the ${String(items.length)} ids after its last item, ${String(last?.id)})`,
     );

@@ -154,7 +154,7 @@ export function checkPayload(eventClass: EventClass, payload: object): void {
   const names = reservedFields(eventClass);
   const created = eventClass.prototype instanceof AggregateCreated;
   for (const key in payload) {
-    if (key === 'timestamp' || (key === 'originatorTopic' && created) || names.has(key)) {
+    if ((created ? isCreatedBaseKey(key) : key === 'timestamp') || names.has(key)) {
       throw new TypeError(
         `${eventClass.topic}: an event's payload cannot have a field named '${key}', which ${key in eventClass.prototype ? "names a member of the event's class" : 'the event sets itself'} (the base fields are originatorId, originatorVersion, timestamp and originatorTopic); no event was made`,
       );

@@ -37,10 +37,8 @@ export class IndexedDbConnection {
   /** The settings it opens the database with. */
   readonly settings: IndexedDbSettings;
   #database: Promise<IDBPDatabase<RecorderSchema>> | undefined;
-  /** The database `#database` gave, once it has. */
-  #opened: IDBDatabase | undefined;
-  /** The same, wrapped by `idb`. */
-  #wrapped: IDBPDatabase<RecorderSchema> | undefined;
+  /** The database `#database` gave, once it has: open until it is forgotten. */
+  #opened: IDBPDatabase<RecorderSchema> | undefined;
   /** How many times `close()` was called: work begun before a close does not reopen. */
   #closes = 0;
   /** The transactions started and their work not yet finished, for `close()` to wait for. */
@@ -74,18 +72,14 @@ export class IndexedDbConnection {
           db.close();
           throw closedConnection(`opening "${this.settings.dbName}"`);
         }
+        const wrapped = wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
         const forget = (): void => {
           if (this.#database === opening) this.#database = undefined;
-          if (this.#opened === db) {
-            this.#opened = undefined;
-            this.#wrapped = undefined;
-          }
+          if (this.#opened === wrapped) this.#opened = undefined;
         };
         db.addEventListener('versionchange', forget);
         db.addEventListener('close', forget);
-        const wrapped = wrap(db) as unknown as IDBPDatabase<RecorderSchema>;
-        this.#opened = db;
-        this.#wrapped = wrapped;
+        this.#opened = wrapped;
         return wrapped;
       });
       this.#database = opening;
@@ -126,7 +120,7 @@ export class IndexedDbConnection {
       // Open: the transaction is made at once, in the caller's turn, so a close() called right
       // after finds it started and waits for it. Not yet open (an open may wait long for other
       // tabs): close() ends the wait at once.
-      const db = this.#wrapped ?? (await this.#untilClosed(this.database(), what));
+      const db = this.#opened ?? (await this.#untilClosed(this.database(), what));
       try {
         tx = db.transaction([store], mode, options);
       } catch (error) {
@@ -135,7 +129,6 @@ export class IndexedDbConnection {
         // Closed by the browser, unnoticed: forget it, and open again.
         this.#database = undefined;
         this.#opened = undefined;
-        this.#wrapped = undefined;
       }
     }
     const result = work(tx);
@@ -205,7 +198,6 @@ export class IndexedDbConnection {
     this.#database = undefined;
     this.#opened?.close();
     this.#opened = undefined;
-    this.#wrapped = undefined;
     for (const cancel of this.#cancels) cancel();
     this.#cancels.clear();
     await Promise.all(this.#running);

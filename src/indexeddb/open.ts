@@ -7,14 +7,7 @@
 import { NotSupportedError, OperationalError, ProgrammingError } from '../errors.js';
 import { errorName, translateError } from './errors.js';
 import type { IndexedDbSettings } from './options.js';
-import {
-  createSchema,
-  EVENTS_STORE,
-  hasSchema,
-  layoutProblem,
-  missingStores,
-  SNAPSHOTS_STORE,
-} from './schema.js';
+import { createSchema, hasSchema, layoutProblem, missingStores, STORES } from './schema.js';
 
 /**
  * Raised inside this module when `createStores` is off and a database lacks the stores.
@@ -142,7 +135,7 @@ function request(
       event.preventDefault();
       reject(
         refused
-          ? storesMissing(settings.dbName, [EVENTS_STORE, SNAPSHOTS_STORE])
+          ? storesMissing(settings.dbName, STORES)
           : translateError(open.error, `opening "${settings.dbName}"`),
       );
     };

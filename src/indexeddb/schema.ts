@@ -17,7 +17,7 @@ export const NOTIFICATIONS_INDEX = 'notifications';
 export type StoreName = typeof EVENTS_STORE | typeof SNAPSHOTS_STORE;
 
 /** The recorders' stores. */
-const STORES: readonly StoreName[] = [EVENTS_STORE, SNAPSHOTS_STORE];
+export const STORES: readonly StoreName[] = [EVENTS_STORE, SNAPSHOTS_STORE];
 
 /** A stored event as kept in IndexedDB, in the original's column names. */
 export interface EventRecord {
@@ -61,7 +61,7 @@ const NOTIFICATIONS_PATH = ['application_name', 'notification_id'];
  * @returns true when both stores exist
  */
 export function hasSchema(db: IDBDatabase): boolean {
-  return db.objectStoreNames.contains(EVENTS_STORE) && db.objectStoreNames.contains(SNAPSHOTS_STORE);
+  return missingStores(db).length === 0;
 }
 
 /**

@@ -75,6 +75,15 @@ function gated(config: { snapshotting?: boolean } = {}): {
   return { app, cipher, order };
 }
 
+/** Calls an application's close(), noting when it resolves. */
+function startClose(app: Worlds): { closing: Promise<void>; closed: () => boolean } {
+  let resolved = false;
+  const closing = app.close().then(() => {
+    resolved = true;
+  });
+  return { closing, closed: () => resolved };
+}
+
 /** Holds the recorder's inserts until the test lets them go on. */
 function holdInserts(app: Worlds): { release: () => void; held: () => number } {
   const insert = app.recorder.insertEvents.bind(app.recorder);
@@ -96,16 +105,13 @@ describe("an application's close()", () => {
     const { app, cipher, order } = gated();
     const world = World.create();
     const first = app.save(world).catch((e: unknown) => e);
-    let closed = false;
-    const closing = app.close().then(() => {
-      closed = true;
-    });
+    const { closing, closed } = startClose(app);
     // A save begun while close() waits is refused too.
     const other = World.create();
     const second = app.save(other).catch((e: unknown) => e);
     await turns();
     expect(cipher.waiting).toBe(2);
-    expect(closed).toBe(false);
+    expect(closed()).toBe(false);
     cipher.release();
     await closing;
     for (const error of [await first, await second]) {
@@ -132,12 +138,9 @@ describe("an application's close()", () => {
     const saving = app.save(world);
     await turns();
     expect(hold.held()).toBe(1);
-    let closed = false;
-    const closing = app.close().then(() => {
-      closed = true;
-    });
+    const { closing, closed } = startClose(app);
     await turns();
-    expect(closed).toBe(false);
+    expect(closed()).toBe(false);
     hold.release();
     // Recorded before close() resolved; its automatic snapshot is not taken once close() is called.
     expect(await saving).toHaveLength(1);
@@ -156,12 +159,9 @@ describe("an application's close()", () => {
     const snapshotting = app.takeSnapshot(world.id).catch((e: unknown) => e);
     await turns();
     expect(cipher.waiting).toBe(1);
-    let closed = false;
-    const closing = app.close().then(() => {
-      closed = true;
-    });
+    const { closing, closed } = startClose(app);
     await turns();
-    expect(closed).toBe(false);
+    expect(closed()).toBe(false);
     cipher.release();
     await closing;
     expect(await snapshotting).toBeInstanceOf(OperationalError);

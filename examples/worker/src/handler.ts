@@ -81,19 +81,25 @@ export function worldsApp(env: WorldsEnv): Worlds {
  * @returns the response
  */
 export async function handleRequest(request: Request, env: WorldsEnv): Promise<Response> {
-  const response = await route(request, env);
+  const url = new URL(request.url);
+  const parts = segments(url);
+  const response = await route(request, url, parts, env);
   // A page of another origin reads the log's answers, its errors too (else it sees only a
   // failed request, not their status).
-  if (segments(new URL(request.url))[0] === 'log') {
+  if (parts[0] === 'log') {
     response.headers.set('access-control-allow-origin', '*');
   }
   // A HEAD gets the GET's status and headers, without its body.
   return request.method === 'HEAD' ? new Response(null, response) : response;
 }
 
-async function route(request: Request, env: WorldsEnv): Promise<Response> {
-  const url = new URL(request.url);
-  const [collection, segment, action, ...rest] = segments(url);
+async function route(
+  request: Request,
+  url: URL,
+  parts: readonly string[],
+  env: WorldsEnv,
+): Promise<Response> {
+  const [collection, segment, action, ...rest] = parts;
   try {
     if (rest.length > 0) throw new HttpError(404, `no route for ${url.pathname}`);
     const id = segment === undefined ? undefined : decoded(segment);
