@@ -15,7 +15,7 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('python/bare_loops.py', import.meta.url));
 
 /** The workloads the Python script measures. */
-export const PYTHON_WORKLOADS: readonly string[] = ['a', 'a-zlib-aes', 'd3', 'd3-zlib-aes'];
+export const PYTHON_WORKLOADS: readonly string[] = ['a', 'a-zlib-aes', 'c2', 'd3', 'd3-zlib-aes'];
 
 /**
  * Runs the bare Python loops.

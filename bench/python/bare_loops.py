@@ -4,7 +4,7 @@ The Python original cannot be installed here, so this measures the least that it
 event, with no library around it: the same JSON, zlib and AES-GCM work (PyCryptodome, as the
 original's AESCipher uses it), a uuid, a timestamp and a dict-and-list insert per event on the
 way in; decryption, decompression, JSON parsing and a datetime per notification on the way
-out. The original does all of this and more, so on the same machine it is no faster.
+out; and for a get from a snapshot, the parsing of the snapshot's JSON and its datetimes. The original does all of this and more, so on the same machine it is no faster.
 
 Run with Debian's /usr/bin/python3 (python3-pycryptodome), optionally with the number of timed
 runs (5 by default). Prints one JSON object: {"results": [{"workload", "recorder":
@@ -88,6 +88,29 @@ def decodes(records, codec):
     return len(records) / (time.perf_counter() - started)
 
 
+def snapshot_state():
+    """`c2`'s stored snapshot: a World of 10,000 events, its history in its state."""
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    stamp = {"_type_": "datetime_iso", "_data_": now}
+    aggregate = {"history": ["dinosaurs"] * 10_000, "id": str(uuid.uuid4()), "version": 10_000}
+    aggregate.update({"created_on": stamp, "modified_on": stamp})
+    body = {"timestamp": stamp, "topic": "World", "state": aggregate}
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+
+
+def snapshot_gets(data):
+    """One run of `c2`'s bare loop: parse the snapshot's state and its three datetimes."""
+    gets = 200
+    started = time.perf_counter()
+    for _ in range(gets):
+        body = json.loads(data)
+        body["timestamp"] = datetime.datetime.fromisoformat(body["timestamp"]["_data_"])
+        aggregate = body["state"]
+        for name in ("created_on", "modified_on"):
+            aggregate[name] = datetime.datetime.fromisoformat(aggregate[name]["_data_"])
+    return (time.perf_counter() - started) * 1000 / gets
+
+
 def measure(workload, unit, run):
     """One warm-up run, then RUNS timed runs; the median and the runs."""
     run()
@@ -103,11 +126,13 @@ def measure(workload, unit, run):
 
 def main():
     plain, sealed = stored_notifications(False), stored_notifications(True)
+    snapshot = snapshot_state()
     results = [
         measure("a", "events/s", lambda: inserts(False)),
         measure("a-zlib-aes", "events/s", lambda: inserts(True)),
         measure("d3", "notifications/s", lambda: decodes(plain, False)),
         measure("d3-zlib-aes", "notifications/s", lambda: decodes(sealed, True)),
+        measure("c2", "ms/get", lambda: snapshot_gets(snapshot)),
     ]
     json.dump({"results": results}, sys.stdout)
     print()

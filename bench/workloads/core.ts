@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { ApplicationConfig } from '../../src/index.js';
+import type { ApplicationConfig, EventStore } from '../../src/index.js';
 import { World } from '../../examples/world.js';
 import type { Timed, Workload } from '../harness.js';
-import { rawDecode, rawInserts, tunedInserts } from './raw.js';
+import { rawDecode, rawInserts, rawSnapshotGet, tunedInserts } from './raw.js';
 import {
   benchApp,
   decodeThroughSelect,
@@ -85,7 +85,7 @@ export function triggerAndSave(): Workload {
  * @returns the workload
  */
 export function getWorld(snapshot: boolean): Workload {
-  const gets = snapshot ? 500 : 10;
+  const gets = snapshot ? SNAPSHOT_GETS : 10;
   return {
     workload: snapshot ? 'c2' : 'c1',
     recorder: 'memory',
@@ -109,6 +109,24 @@ export function getWorld(snapshot: boolean): Workload {
       };
     },
   };
+}
+
+/** Gets per run of `c2` and of its bare loop. */
+const SNAPSHOT_GETS = 500;
+
+/**
+ * The stored state of `c2`'s snapshot, for its bare loop: the bytes the library stores for a
+ * World of 10,000 events saved 100 per save, with a snapshot at version 10,000.
+ *
+ * @returns the snapshot's state
+ */
+async function storedSnapshotState(): Promise<Uint8Array> {
+  const app = benchApp({ snapshotting: true });
+  const id = await fillOneWorld(app, N, 100);
+  await app.takeSnapshot(id);
+  const [snapshot] = await (app.snapshots as EventStore).recorder.selectEvents(id, { desc: true, limit: 1 });
+  if (snapshot?.originatorVersion !== N) throw new Error('bench: no snapshot at version 10,000');
+  return snapshot.state;
 }
 
 /**
@@ -211,6 +229,7 @@ export const coreWorkloads: readonly Workload[] = [
   tunedInserts('b', 75_000),
   getWorld(false),
   getWorld(true),
+  rawSnapshotGet(storedSnapshotState, SNAPSHOT_GETS),
   readSections(),
   selectAndDecode('d3', {}, { python: 213_000 }),
   selectAndDecode('d3-batch', {}, { batch: true, baseline: 'd3' }),

@@ -186,3 +186,44 @@ export function rawDecode(
     },
   };
 }
+
+/**
+ * The bare loop of `c2`: per get, UTF-8 decoding and JSON parsing of the stored snapshot (the
+ * very bytes the library stored for the World of 10,000 events), and a `Date` for each of its
+ * three timestamps.
+ *
+ * @param state - the stored snapshot's state
+ * @param gets - gets per run
+ * @returns the workload
+ */
+export function rawSnapshotGet(state: () => Promise<Uint8Array>, gets: number): Workload {
+  return {
+    workload: 'c2',
+    recorder: 'raw-memory',
+    unit: 'ms/get',
+    description: "bare loop: UTF-8 decode and JSON parse of the snapshot's bytes, three Dates",
+    async prepare(): Promise<Timed> {
+      const bytes = await state();
+      const decoder = new TextDecoder();
+      const date = (value: unknown): Date => new Date((value as { _data_: string })._data_);
+      return {
+        operations: gets,
+        async run() {
+          for (let i = 0; i < gets; i++) {
+            const body = JSON.parse(decoder.decode(bytes)) as Record<string, Record<string, unknown>>;
+            const aggregate = body['state'] as Record<string, unknown>;
+            const dates = [
+              date(body['timestamp']),
+              date(aggregate['createdOn']),
+              date(aggregate['modifiedOn']),
+            ];
+            // 9,999 things happened: the created event adds none to the history.
+            if ((aggregate['history'] as unknown[]).length !== 9_999 || dates.length !== 3) {
+              throw new Error('bench: not the snapshot of 10,000 events');
+            }
+          }
+        },
+      };
+    },
+  };
+}
