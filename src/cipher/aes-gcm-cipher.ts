@@ -68,7 +68,9 @@ export class AesGcmCipher implements Cipher {
   async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
     // Awaited here, so a rejection already settled inside has its handler at once (workerd
     // reports a rejected promise that is only adopted later as unhandled).
-    return await webCryptoEncrypt(this.#key ?? (await this.#importKey()), plaintext);
+    if (this.#key !== undefined) return await webCryptoEncrypt(this.#key, plaintext);
+    const copy = copyOf(plaintext);
+    return await webCryptoEncrypt(await this.#importKey(), copy);
   }
 
   /**
@@ -80,7 +82,9 @@ export class AesGcmCipher implements Cipher {
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */
   async decrypt(ciphertext: Uint8Array): Promise<Uint8Array> {
-    return await webCryptoDecrypt(this.#key ?? (await this.#importKey()), ciphertext);
+    if (this.#key !== undefined) return await webCryptoDecrypt(this.#key, ciphertext);
+    const copy = copyOf(ciphertext);
+    return await webCryptoDecrypt(await this.#importKey(), copy);
   }
 
   /**
@@ -121,4 +125,14 @@ export class AesGcmCipher implements Cipher {
     });
     return this.#importing;
   }
+}
+
+/**
+ * Copies the input of a call that waits for the key: WebCrypto reads its input when it is
+ * called, so without the copy the bytes encrypted or decrypted would be those the caller has
+ * after the call returns (a reused buffer), unlike every later call and `NobleAesGcmCipher`.
+ * Uint8Array's own `slice`: a Node `Buffer`'s would share memory.
+ */
+function copyOf(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return Uint8Array.prototype.slice.call(bytes);
 }

@@ -101,6 +101,27 @@ function describeCipher(c: CipherCase): void {
       }
     });
 
+    it('reads its input when called, so the caller may reuse the buffer at once, on first use too', async () => {
+      const key = c.createKey(32);
+      const plaintext = utf8('dinosaurs');
+      // A fresh cipher each time: the first calls are the ones that may wait for the key.
+      const buffer = plaintext.slice();
+      const encrypting = c.make(key).encrypt(buffer);
+      buffer.fill(0x41);
+      const encrypted = await encrypting;
+      const copy = encrypted.slice();
+      const decrypting = c.make(key).decrypt(copy);
+      copy.fill(0);
+      expect(await decrypting).toEqual(plaintext);
+      // And once the key is ready.
+      const cipher = c.make(key);
+      await cipher.encrypt(plaintext);
+      buffer.set(plaintext);
+      const again = cipher.encrypt(buffer);
+      buffer.fill(0x42);
+      expect(await cipher.decrypt(await again)).toEqual(plaintext);
+    });
+
     it('takes a fresh nonce for every encryption', async () => {
       const cipher = c.make(c.createKey(32));
       const plaintext = utf8('the same plaintext every time');
