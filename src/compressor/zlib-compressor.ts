@@ -7,6 +7,7 @@ import { unzlibSync, zlibSync } from 'fflate';
 import { CompressorError } from '../errors.js';
 import type { Compressor } from '../persistence/codecs.js';
 import { adler32 } from './adler32.js';
+import { inflateAtMost, tooLargeError } from './inflate-at-most.js';
 
 /** A zlib compression level: 0 stores, 1 is fastest, 9 is smallest. */
 export type ZlibLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
@@ -21,6 +22,13 @@ export interface ZlibCompressorOptions {
    * allocates about 170 KB of tables for every call.
    */
   readonly storeBelow?: number | undefined;
+  /**
+   * The most bytes `decompress` gives; none by default, as in Python. Deflate shrinks repeated
+   * bytes up to about 1,000 times, so a stream of 100 KB may inflate to 100 MB: set a limit where
+   * states come from others and are not encrypted (a cipher's tag check comes first and refuses
+   * states not written with the key), above the largest state the application writes.
+   */
+  readonly maxOutputLength?: number | undefined;
 }
 
 // The shortest zlib stream: a 2-byte header, an empty final block (2 bytes), the checksum (4).
@@ -45,14 +53,15 @@ const SCRATCH_INPUT_LIMIT = SCRATCH_SIZE / 16;
 export class ZlibCompressor implements Compressor {
   readonly #level: ZlibLevel;
   readonly #storeBelow: number;
+  readonly #maxOutputLength: number | undefined;
   #scratch: Uint8Array | undefined;
 
   /**
    * Creates a compressor.
    *
-   * @param options - the level, and the size below which inputs are stored
-   * @throws RangeError when the level is not an integer from 0 to 9, or `storeBelow` is not a
-   *   non-negative integer
+   * @param options - the level, the size below which inputs are stored, the most bytes of output
+   * @throws RangeError when the level is not an integer from 0 to 9, or `storeBelow` or
+   *   `maxOutputLength` is not a non-negative integer
    */
   constructor(options: ZlibCompressorOptions = {}) {
     const level = options.level ?? 6;
@@ -65,8 +74,15 @@ export class ZlibCompressor implements Compressor {
         `compressor: storeBelow must be a non-negative integer, got ${String(storeBelow)}`,
       );
     }
+    const maxOutputLength = options.maxOutputLength;
+    if (maxOutputLength !== undefined && (!Number.isSafeInteger(maxOutputLength) || maxOutputLength < 0)) {
+      throw new RangeError(
+        `compressor: maxOutputLength must be a non-negative integer, got ${String(maxOutputLength)}`,
+      );
+    }
     this.#level = level;
     this.#storeBelow = storeBelow;
+    this.#maxOutputLength = maxOutputLength;
   }
 
   /**
@@ -89,7 +105,8 @@ export class ZlibCompressor implements Compressor {
    *
    * @param data - a zlib stream, from this compressor or from Python's `zlib.compress`
    * @returns the original bytes
-   * @throws {@link CompressorError} when the data is not a zlib stream, or is truncated or corrupt
+   * @throws {@link CompressorError} when the data is not a zlib stream, or is truncated or corrupt,
+   *   or inflates to more than `maxOutputLength` bytes (refused as soon as its output passes it)
    */
   decompress(data: Uint8Array): Uint8Array {
     if (data.length < MIN_LENGTH) {
@@ -123,10 +140,15 @@ export class ZlibCompressor implements Compressor {
   }
 
   #inflate(data: Uint8Array): Uint8Array {
+    const max = this.#maxOutputLength;
     checkLeadingStoredBlocks(data);
     const storedLength = storedBlockLength(data);
-    // Uint8Array's own slice: a Node Buffer's slice would share the input's memory.
-    if (storedLength !== undefined) return Uint8Array.prototype.slice.call(data, 7, 7 + storedLength);
+    if (storedLength !== undefined) {
+      if (max !== undefined && storedLength > max) throw tooLargeError(max);
+      // Uint8Array's own slice: a Node Buffer's slice would share the input's memory.
+      return Uint8Array.prototype.slice.call(data, 7, 7 + storedLength);
+    }
+    // The scratch buffer bounds both the output and, with the input's size, the work.
     if (data.length <= SCRATCH_INPUT_LIMIT) {
       const scratch = (this.#scratch ??= new Uint8Array(SCRATCH_SIZE));
       let inflated: Uint8Array | undefined;
@@ -138,9 +160,12 @@ export class ZlibCompressor implements Compressor {
         inflated = undefined;
       }
       // A full scratch buffer may mean the output did not fit: fflate drops what overflows.
-      if (inflated !== undefined && inflated.length < SCRATCH_SIZE) return inflated.slice();
+      if (inflated !== undefined && inflated.length < SCRATCH_SIZE) {
+        if (max !== undefined && inflated.length > max) throw tooLargeError(max);
+        return inflated.slice();
+      }
     }
-    return unzlibSync(data);
+    return max === undefined ? unzlibSync(data) : inflateAtMost(data, max);
   }
 }
 

@@ -193,6 +193,49 @@ export function describeCompressor(): void {
       expect(() => compressor.decompress(new Uint8Array([...stored, ...stored]))).toThrow(CompressorError);
     });
 
+    it('refuses output beyond maxOutputLength, a small stream that inflates to a huge one too', async () => {
+      // Each way the compressor reads a stream: one stored block, a small deflated stream, a
+      // large one; each is read at its exact length and refused one byte below it.
+      const large = utf8('dinosaurs, trucks, internet. '.repeat(10_000));
+      for (const [name, input, options] of [
+        ['stored', noise(1000), {}],
+        ['small deflated', utf8('x'.repeat(10_000)), {}],
+        ['large deflated', large, {}],
+        ['small stream, large output', new Uint8Array(2 ** 20), {}],
+        ['large stored', noise(70_000), { level: 0 }],
+      ] as const) {
+        const compressed = new ZlibCompressor(options).compress(input);
+        const exact = new ZlibCompressor({ maxOutputLength: input.length });
+        expect(firstDifference(exact.decompress(compressed), input), name).toBe(-1);
+        const below = new ZlibCompressor({ maxOutputLength: input.length - 1 });
+        const error = await failureOf(() => below.decompress(compressed));
+        expect(error, name).toBeInstanceOf(CompressorError);
+        expect(error.message, name).toMatch(/^compressor: .*more than maxOutputLength \(\d+ bytes\)/);
+      }
+      // 16 MB of zeros deflate to about 16 KB: refused long before the 16 MB are inflated.
+      const bomb = new ZlibCompressor().compress(new Uint8Array(16 * 2 ** 20));
+      expect(bomb.length).toBeLessThan(20_000);
+      const limited = new ZlibCompressor({ maxOutputLength: 2 ** 20 });
+      expect(() => limited.decompress(bomb)).toThrow(/more than maxOutputLength \(1048576 bytes\)/);
+      // Within the limit, the original's streams and corrupt ones read as without it.
+      const generous = new ZlibCompressor({ maxOutputLength: 10 * 2 ** 20 });
+      for (const vector of zlibVectors) {
+        expect(firstDifference(generous.decompress(vector.compressed), vector.plaintext), vector.name).toBe(
+          -1,
+        );
+      }
+      const compressed = generous.compress(large);
+      for (const bad of [
+        compressed.subarray(0, compressed.length - 5),
+        compressed.subarray(0, compressed.length >> 1),
+        flipBit(compressed, compressed.length >> 1),
+        flipBit(compressed, compressed.length - 1),
+        new Uint8Array([...compressed, 0x78]),
+      ]) {
+        expect(() => generous.decompress(bad)).toThrow(CompressorError);
+      }
+    });
+
     it('refuses bad options at construction', () => {
       for (const options of [{ level: 10 }, { level: -1 }, { level: 1.5 }]) {
         expect(() => new ZlibCompressor(options as never)).toThrow(RangeError);
@@ -200,6 +243,10 @@ export function describeCompressor(): void {
       }
       for (const storeBelow of [-1, 0.5, Number.NaN]) {
         expect(() => new ZlibCompressor({ storeBelow })).toThrow(/^compressor: storeBelow/);
+      }
+      for (const maxOutputLength of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => new ZlibCompressor({ maxOutputLength })).toThrow(RangeError);
+        expect(() => new ZlibCompressor({ maxOutputLength })).toThrow(/^compressor: maxOutputLength/);
       }
     });
   });
