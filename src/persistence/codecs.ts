@@ -29,8 +29,10 @@ export interface Cipher {
   /**
    * Encrypts bytes.
    *
-   * @param plaintext - the bytes
+   * @param plaintext - the bytes, read when the method is called (the caller may reuse them)
    * @returns the ciphertext
+   * @throws {@link CipherError} when encryption fails (a key the runtime refuses, no random
+   *   source for a nonce)
    */
   encrypt(plaintext: Uint8Array): Promise<Uint8Array>;
 

@@ -54,6 +54,8 @@ export class Mapper {
    * @returns the stored event
    * @throws {@link TopicError} when the event's class is not registered
    * @throws {@link TranscodingError} when a field holds a value of an unregistered type
+   * @throws {@link CipherError} when the cipher cannot encrypt (a key the runtime refuses, no
+   *   `crypto.getRandomValues` for the nonce)
    */
   async toStoredEvent(event: DomainEvent): Promise<StoredEvent> {
     const [stored] = await this.mapEvents([event]);
@@ -66,6 +68,8 @@ export class Mapper {
    *
    * @param events - the domain events
    * @returns the stored events, in order
+   * @throws {@link TopicError}, {@link TranscodingError} or {@link CipherError}, as
+   *   {@link Mapper.toStoredEvent}
    */
   async toStoredEvents(events: readonly DomainEvent[]): Promise<StoredEvent[]> {
     return this.mapEvents(events);
@@ -81,7 +85,8 @@ export class Mapper {
    *
    * @param events - the domain events
    * @returns the stored events, in order; a promise of them when a cipher is configured
-   * @throws {@link TopicError} or {@link TranscodingError} at once, before anything is encrypted
+   * @throws {@link TopicError} or {@link TranscodingError} at once, before anything is encrypted;
+   *   the promise rejects with {@link CipherError} when the cipher cannot encrypt
    */
   mapEvents(events: readonly DomainEvent[]): StoredEvent[] | Promise<StoredEvent[]> {
     // A loop rather than `map`, whose result V8 makes packed or holey depending on whether the
@@ -114,6 +119,8 @@ export class Mapper {
    *
    * @param stored - the stored events
    * @returns the domain events, in order
+   * @throws {@link TopicError}, {@link CipherError}, {@link CompressorError} or
+   *   {@link TranscodingError}, as {@link Mapper.toDomainEvent}, for the first event that fails
    */
   async toDomainEvents(stored: readonly StoredEvent[]): Promise<DomainEvent[]> {
     const cipher = this.#cipher;
