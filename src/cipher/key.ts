@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { CipherError } from '../errors.js';
 import { fromBase64, isBase64, toBase64 } from '../persistence/bytes.js';
 
 /** The AES key sizes, in bytes: AES-128, AES-192 and AES-256. */
@@ -52,12 +53,20 @@ export function decodeKey(key: unknown): Uint8Array<ArrayBuffer> {
  * @param numBytes - 16, 24 or 32
  * @returns the key as base64 text
  * @throws RangeError when `numBytes` is not 16, 24 or 32
+ * @throws {@link CipherError} when the runtime has no `crypto.getRandomValues`
  */
 export function createKey(numBytes: number): string {
   if (!KEY_SIZES.includes(numBytes)) {
     throw new RangeError(`cipher: a key has 16, 24 or 32 bytes, got ${String(numBytes)}`);
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(numBytes));
+  const bytes = new Uint8Array(numBytes);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch (error) {
+    throw new CipherError('cipher: this runtime has no crypto.getRandomValues to make a key', {
+      cause: error,
+    });
+  }
   const text = toBase64(bytes);
   bytes.fill(0);
   return text;

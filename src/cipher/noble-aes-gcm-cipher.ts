@@ -49,6 +49,7 @@ export class NobleAesGcmCipher implements Cipher {
    * @param numBytes - 16, 24 or 32 (AES-128, AES-192, AES-256)
    * @returns the key as base64 text
    * @throws RangeError when `numBytes` is not 16, 24 or 32
+   * @throws {@link CipherError} when the runtime has no `crypto.getRandomValues`
    * @example
    * ```ts
    * const key = NobleAesGcmCipher.createKey(32);

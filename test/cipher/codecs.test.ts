@@ -86,4 +86,17 @@ describe('a runtime without crypto.getRandomValues', () => {
     expect(error).toBeInstanceOf(CipherError);
     expect((error as Error).message).toMatch(/getRandomValues/);
   });
+
+  it('fails to make a key with a CipherError that says what is missing', () => {
+    vi.stubGlobal('crypto', undefined);
+    for (const createKey of [
+      (n: number) => AesGcmCipher.createKey(n),
+      (n: number) => NobleAesGcmCipher.createKey(n),
+    ]) {
+      expect(() => createKey(32)).toThrow(CipherError);
+      expect(() => createKey(32)).toThrow(/^cipher: .*getRandomValues/);
+      // A wrong size is still the caller's mistake, said first.
+      expect(() => createKey(20)).toThrow(RangeError);
+    }
+  });
 });
