@@ -23,7 +23,7 @@ import { BlockEncoder } from './bytes.js';
 export interface Transcoding<T = unknown, D = unknown> {
   /** The constructor of the values (its `prototype.constructor`); `BigInt` for bigints. */
   readonly type: object;
-  /** The name written as `_type_`. */
+  /** The name written as `_type_`: one type's only (another type's name is refused). */
   readonly name: string;
   /**
    * Encodes a value.
@@ -114,6 +114,8 @@ export interface Transcoder {
    * Registers a transcoding for a custom type.
    *
    * @param transcoding - the transcoding
+   * @throws TypeError when the transcoding cannot be registered (see
+   *   {@link JsonTranscoder.register})
    */
   register<T, D>(transcoding: Transcoding<T, D>): void;
   /**
@@ -144,8 +146,32 @@ export class JsonTranscoder implements Transcoder {
   readonly #encoder = new BlockEncoder();
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+  /**
+   * Registers a transcoding for a custom type. The same type registered again is written with
+   * the new transcoding; its earlier name is still read, by the earlier transcoding.
+   *
+   * @param transcoding - the transcoding
+   * @throws TypeError when its `type` is not a constructor, its `name` is not a non-empty
+   *   string, or its name is taken by the transcoding of another type (stored data of that
+   *   type would be read back as this one)
+   */
   register<T, D>(transcoding: Transcoding<T, D>): void {
     const t = transcoding as unknown as AnyTranscoding;
+    // Checked at run time too: the transcoding may come from plain JavaScript.
+    if (typeof t.name !== 'string' || t.name === '') {
+      throw new TypeError('transcoder: a transcoding needs a non-empty name, written as its _type_');
+    }
+    if (typeof t.type !== 'function') {
+      throw new TypeError(
+        `transcoder: transcoding '${t.name}' needs the constructor of its values as its type (BigInt for bigints)`,
+      );
+    }
+    const holder = this.#byName.get(t.name);
+    if (holder !== undefined && holder.type !== t.type) {
+      throw new TypeError(
+        `transcoder: the name '${t.name}' is taken by the transcoding of ${typeName(holder.type)}, whose stored values would be read back as ${typeName(t.type)}; give this transcoding a name of its own`,
+      );
+    }
     const prefix = `{"_type_":${quote(t.name)},"_data_":`;
     this.#byType.set(t.type, { transcoding: t, prefix, lastData: '', lastJson: `${prefix}""}` });
     this.#byName.set(t.name, t);
@@ -346,6 +372,11 @@ export class JsonTranscoder implements Transcoder {
     }
     return record;
   }
+}
+
+/** Names a type for a message: its constructor's name. */
+function typeName(type: unknown): string {
+  return typeof type === 'function' && type.name !== '' ? type.name : 'an anonymous class';
 }
 
 /** The error for values nested deeper than {@link MAX_DEPTH}. */

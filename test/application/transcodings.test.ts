@@ -641,6 +641,49 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => app.transcoder.encode({ s: Symbol('s') })).toThrow(TranscodingError);
   });
 
+  it('refuses a transcoding whose name another type has, which would read that type back as its own', () => {
+    class Day {
+      constructor(readonly iso: string) {}
+    }
+    const days: Transcoding<Day, string> = {
+      type: Day,
+      name: 'datetime_iso',
+      encode: (day) => day.iso,
+      decode: (iso) => new Day(iso),
+    };
+    const transcoder = new MyApplication().transcoder;
+    // Taken by Date's transcoding: a stored Date would be read back as a Day.
+    expect(() => {
+      transcoder.register(days);
+    }).toThrow(TypeError);
+    expect(() => {
+      transcoder.register(days);
+    }).toThrow(/'datetime_iso' is taken by the transcoding of Date/);
+    const when = new Date('2026-11-27T13:14:01.123Z');
+    expect(transcoder.decode(transcoder.encode({ when }))).toStrictEqual({ when });
+    // Under a name of its own it is registered; the same type again under the same name
+    // replaces its transcoding.
+    transcoder.register({ ...days, name: 'day' });
+    transcoder.register({ ...days, name: 'day', encode: (day: Day) => day.iso.slice(0, 10) });
+    expect(new TextDecoder().decode(transcoder.encode({ on: new Day('2026-11-27T13') }))).toBe(
+      '{"on":{"_type_":"day","_data_":"2026-11-27"}}',
+    );
+    // A type registered again under a new name is written with it; its old name is still read.
+    const old = transcoder.encode({ on: new Day('2026-11-27') });
+    transcoder.register({ ...days, name: 'calendar_day' });
+    expect(new TextDecoder().decode(transcoder.encode({ on: new Day('x') }))).toBe(
+      '{"on":{"_type_":"calendar_day","_data_":"x"}}',
+    );
+    expect(transcoder.decode(old)).toStrictEqual({ on: new Day('2026-11-27') });
+    // A type that no value has as its constructor, and a name that is no text, are mistakes.
+    expect(() => {
+      transcoder.register({ ...days, type: Day.prototype, name: 'proto' });
+    }).toThrow(/constructor/);
+    expect(() => {
+      transcoder.register({ ...days, name: '' });
+    }).toThrow(TypeError);
+  });
+
   it('keeps non-ASCII text as UTF-8, not escaped', () => {
     const app = new MyApplication();
     const bytes = app.transcoder.encode({ what: 'dinosaurs 🦕 ü' });
