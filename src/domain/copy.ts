@@ -12,7 +12,8 @@ const MAX_COPY_DEPTH = 500;
 
 /**
  * Copies data deeply: arrays, plain objects, `Map` (its values), `Set`, `Date` and `Uint8Array`
- * are copied; any other object (an instance of a class of the user's) is shared as it is.
+ * (a subclass's too, as its class) are copied; any other object (an instance of a class of the
+ * user's, a subclass of `Map`, `Set` or `Date` included) is shared as it is.
  *
  * @param value - the value
  * @param what - what the value is, for the error
@@ -46,10 +47,17 @@ function copy(value: unknown, depth: number, what: string): unknown {
     }
     return result;
   }
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, copy(v, depth + 1, what)]));
-  if (value instanceof Set) return new Set([...value].map((item) => copy(item, depth + 1, what)));
-  if (value instanceof Date) return new Date(value.getTime());
-  // Uint8Array's own slice: a subclass's may share memory (Node's Buffer's does).
+  // By the prototype: a copy made as a Map, Set or Date would lose the class of a subclass
+  // (one with a transcoding of its own), which is shared as other classes are.
+  if (proto === Map.prototype) {
+    return new Map([...(value as Map<unknown, unknown>)].map(([k, v]) => [k, copy(v, depth + 1, what)]));
+  }
+  if (proto === Set.prototype) {
+    return new Set([...(value as Set<unknown>)].map((item) => copy(item, depth + 1, what)));
+  }
+  if (proto === Date.prototype) return new Date((value as Date).getTime());
+  // Uint8Array's own slice, whose copy is of the value's class: a subclass's own slice may
+  // share memory (Node's Buffer's does).
   if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value);
   return value;
 }

@@ -219,7 +219,8 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
   /**
    * Copies the payload fields onto the new aggregate: arrays, plain objects, maps, sets, dates
    * and bytes as copies, so later events that change the aggregate's state never change this
-   * event's payload (which is encoded only when it is saved, and again when it is replayed).
+   * event's payload (which is encoded only when it is saved, and again when it is replayed);
+   * instances of other classes (subclasses of `Map`, `Set` and `Date` among them) are shared.
    * A field whose value is `undefined` is not copied: it is not stored either, so the
    * aggregate's initial value stands, live as after a replay.
    *

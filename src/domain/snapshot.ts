@@ -26,8 +26,8 @@ export class Snapshot extends DomainEvent {
   /**
    * Takes a snapshot of an aggregate as it is now. Its state is a deep copy of its arrays,
    * plain objects, maps, sets, dates and bytes, so later changes to them never reach the
-   * snapshot; instances of other classes (values with a custom transcoding) are shared, so
-   * keep such values immutable.
+   * snapshot; instances of other classes (values with a custom transcoding, subclasses of
+   * `Map`, `Set` and `Date` among them) are shared, so keep such values immutable.
    *
    * @param aggregate - the aggregate
    * @returns the snapshot

@@ -9,6 +9,7 @@ import {
   AggregateEvent,
   Application,
   DateAsIso as DateTimeAsIso,
+  Snapshot,
   TranscodingError,
   type Transcoder,
   type Transcoding,
@@ -682,6 +683,82 @@ describe('custom transcodings (the seed example)', () => {
     expect(() => {
       transcoder.register({ ...days, name: '' });
     }).toThrow(TypeError);
+  });
+
+  it('keeps values of subclasses of Date, Map and Set with transcodings of their own as they are', async () => {
+    class Day extends Date {}
+    class Stock extends Map<string, number> {
+      total(): number {
+        return [...this.values()].reduce((sum, n) => sum + n, 0);
+      }
+    }
+    class Tags extends Set<string> {}
+    class ShopCreated extends AggregateCreated<Shop> {
+      static readonly topic = 'Shop.Created';
+      declare readonly opened: Day;
+      declare readonly stock: Stock;
+      declare readonly tags: Tags;
+    }
+    class Shop extends Aggregate {
+      static readonly topic = 'Shop';
+      static readonly events = [ShopCreated];
+      opened = new Day(0);
+      stock = new Stock();
+      tags = new Tags();
+      static create(opened: Day, stock: Stock, tags: Tags): Shop {
+        return this.createAggregate(ShopCreated, { opened, stock, tags });
+      }
+    }
+    class Shops extends Application {
+      static override readonly applicationName = 'Shops';
+      static override readonly aggregates = [Shop];
+      protected override registerTranscodings(transcoder: Transcoder): void {
+        super.registerTranscodings(transcoder);
+        transcoder.register<Day, number>({
+          type: Day,
+          name: 'day',
+          encode: (day) => day.getTime(),
+          decode: (time) => new Day(time),
+        });
+        transcoder.register<Stock, [string, number][]>({
+          type: Stock,
+          name: 'stock',
+          encode: (stock) => [...stock],
+          decode: (pairs) => new Stock(pairs),
+        });
+        transcoder.register<Tags, string[]>({
+          type: Tags,
+          name: 'tags',
+          encode: (tags) => [...tags],
+          decode: (names) => new Tags(names),
+        });
+      }
+    }
+    const classes = (shop: Shop) => [
+      shop.opened instanceof Day,
+      shop.stock instanceof Stock,
+      shop.tags instanceof Tags,
+    ];
+    const app = new Shops({ snapshotting: true });
+    const shop = Shop.create(new Day(86_400_000), new Stock([['apples', 3]]), new Tags(['fruit']));
+    // The created event's payload is copied onto the aggregate: each value keeps its class.
+    expect(classes(shop)).toEqual([true, true, true]);
+    expect(shop.stock.total()).toBe(3);
+    await app.save(shop);
+    const replayed = await app.repository.get<Shop>(shop.id);
+    expect(classes(replayed)).toEqual([true, true, true]);
+    const taken = Snapshot.take(replayed).restore(Shop);
+    expect(classes(taken)).toEqual([true, true, true]);
+    await app.takeSnapshot(shop.id);
+    const restored = await app.repository.get<Shop>(shop.id);
+    expect(classes(restored)).toEqual([true, true, true]);
+    expect(restored.stock.total()).toBe(3);
+    // Stored with their own transcodings, not as a date, a map and a set.
+    const [snapshot] = (await app.snapshots?.recorder.selectEvents(shop.id)) ?? [];
+    const json = new TextDecoder().decode(snapshot?.state);
+    expect(json).toContain('"opened":{"_type_":"day","_data_":86400000}');
+    expect(json).toContain('"stock":{"_type_":"stock","_data_":[["apples",3]]}');
+    expect(json).toContain('"tags":{"_type_":"tags","_data_":["fruit"]}');
   });
 
   it('keeps non-ASCII text as UTF-8, not escaped', () => {
