@@ -24,11 +24,13 @@ export class Topics {
   }
 
   /**
-   * Registers an aggregate class and each of its event classes.
+   * Registers an aggregate class and each of its event classes, or, when any of them cannot
+   * be registered, none of them.
    *
    * @param aggregateClass - the class, with its own static `topic` and `events`
    * @throws {@link TopicError} when a topic is missing or already taken by another class, or
-   *   the class has no static `events` list
+   *   the class has no static `events` list, or the list holds what is not a class (an event
+   *   class not yet defined when the list was made, in an import cycle)
    */
   registerAggregate(aggregateClass: AggregateClass): void {
     const topic = ownTopic(aggregateClass, 'aggregate');
@@ -38,13 +40,29 @@ export class Topics {
     }
     // Checked at run time too: the class may come from plain JavaScript.
     const events: unknown = aggregateClass.events;
+    const name = aggregateClass.name || '(anonymous)';
     if (!Array.isArray(events)) {
-      throw new TopicError(
-        `aggregate class ${aggregateClass.name || '(anonymous)'} needs a static events list of its event classes`,
-      );
+      throw new TopicError(`aggregate class ${name} needs a static events list of its event classes`);
     }
+    // Every event class is checked, against the others in the list too, before anything is
+    // registered.
+    const listed = new Map<string, EventClass>();
+    (events as unknown[]).forEach((entry, i) => {
+      if (typeof entry !== 'function') {
+        throw new TopicError(
+          `aggregate class ${name} lists ${entry === null ? 'null' : typeof entry} at events[${String(i)}], not an event class (was the class not yet defined when the list was made, in an import cycle?)`,
+        );
+      }
+      const eventClass = entry as unknown as EventClass;
+      const eventTopic = this.#eventTopic(eventClass);
+      const other = listed.get(eventTopic);
+      if (other !== undefined && other !== eventClass) {
+        throw new TopicError(`topic '${eventTopic}' is already registered to another event class`);
+      }
+      listed.set(eventTopic, eventClass);
+    });
     this.#aggregates.set(topic, aggregateClass);
-    for (const eventClass of events as EventClass[]) this.registerEvent(eventClass);
+    for (const [eventTopic, eventClass] of listed) this.#setEvent(eventClass, eventTopic);
   }
 
   /**
@@ -54,11 +72,20 @@ export class Topics {
    * @throws {@link TopicError} when the topic is missing or already taken by another class
    */
   registerEvent(eventClass: EventClass): void {
+    this.#setEvent(eventClass, this.#eventTopic(eventClass));
+  }
+
+  /** Returns an event class's topic, unless another event class has it. */
+  #eventTopic(eventClass: EventClass): string {
     const topic = ownTopic(eventClass, 'event');
     const known = this.#events.get(topic);
     if (known !== undefined && known !== eventClass) {
       throw new TopicError(`topic '${topic}' is already registered to another event class`);
     }
+    return topic;
+  }
+
+  #setEvent(eventClass: EventClass, topic: string): void {
     this.#events.set(topic, eventClass);
     this.#topics.set(eventClass, topic);
   }

@@ -336,6 +336,52 @@ describe('Topics', () => {
     }).toThrow(/aggregate class Bare needs a static events list/);
   });
 
+  it('refuses an events list that holds what is not a class, registering nothing of the aggregate', () => {
+    // An event class not yet defined when the list was made (an import cycle in code compiled
+    // to CommonJS, or a bundle that turns classes into variables) is undefined in the list.
+    class Gappy extends Aggregate {
+      static readonly topic = 'Gappy';
+      static readonly events = [WorldCreated, undefined, SomethingHappened];
+    }
+    const topics = new Topics();
+    const error = (() => {
+      try {
+        topics.registerAggregate(Gappy as unknown as AggregateClass);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(TopicError);
+    expect((error as Error).message).toMatch(/aggregate class Gappy lists undefined at events\[1\]/);
+    // Nothing of it was registered: not the aggregate, not the event class before the gap.
+    expect(topics.hasAggregateClass(Gappy as unknown as AggregateClass)).toBe(false);
+    expect(() => topics.eventClass('World.Created')).toThrow(TopicError);
+    // A topic taken by another class leaves nothing registered either.
+    class Impostor extends AggregateEvent {
+      static readonly topic = 'World.SomethingHappened';
+    }
+    class Taken extends Aggregate {
+      static readonly topic = 'Taken';
+      static readonly events = [WorldCreated, Impostor];
+    }
+    const fresh = new Topics();
+    fresh.registerEvent(SomethingHappened);
+    expect(() => {
+      fresh.registerAggregate(Taken);
+    }).toThrow(/already registered/);
+    expect(fresh.hasAggregateClass(Taken)).toBe(false);
+    expect(() => fresh.eventClass('World.Created')).toThrow(TopicError);
+    // Nor does a list of two classes of one topic.
+    class Twice extends Aggregate {
+      static readonly topic = 'Twice';
+      static readonly events = [SomethingHappened, Impostor];
+    }
+    expect(() => {
+      new Topics().registerAggregate(Twice);
+    }).toThrow(/'World.SomethingHappened' is already registered/);
+  });
+
   it('refuses a topic taken by another class', () => {
     class Impostor extends AggregateEvent {
       static readonly topic = 'World.SomethingHappened';
