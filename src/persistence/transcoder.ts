@@ -222,7 +222,7 @@ export class JsonTranscoder implements Transcoder {
    * @throws {@link TranscodingError} for a function, a symbol, a number JSON cannot hold (`NaN`,
    *   `Infinity`), a value of an unregistered type, a `__proto__` key, a plain object JSON
    *   would read back as a custom type, a transcoding that gives `undefined`, or nesting
-   *   deeper than {@link MAX_DEPTH}
+   *   deeper than {@link MAX_DEPTH} (a value that holds itself included)
    */
   #write(value: unknown, depth: number): string {
     switch (typeof value) {
@@ -297,15 +297,14 @@ export class JsonTranscoder implements Transcoder {
   #writeCustom(value: unknown, type: unknown, depth: number): string {
     const registered = this.#byType.get(type);
     if (registered === undefined) {
-      if (type === Object) {
+      if (type === Object || typeof type !== 'function') {
         // Made by Object.create(prototype): its inherited fields would not be written.
         throw new TranscodingError(
           'transcoder: an object whose prototype is another object (not Object.prototype or null) is not plain data; copy it into a plain object',
         );
       }
-      const name = typeof type === 'function' ? type.name : String(type);
       throw new TranscodingError(
-        `transcoder: object of type ${name} is not serializable; register a custom transcoding for this type`,
+        `transcoder: object ${type.name === '' ? 'of an anonymous class' : `of type ${type.name}`} is not serializable; register a custom transcoding for this type`,
       );
     }
     const { transcoding } = registered;
@@ -382,7 +381,7 @@ function typeName(type: unknown): string {
 /** The error for values nested deeper than {@link MAX_DEPTH}. */
 function tooDeepError(): TranscodingError {
   return new TranscodingError(
-    `transcoder: values nested deeper than ${String(MAX_DEPTH)} levels are not written (Python's json could not read them)`,
+    `transcoder: values nested deeper than ${String(MAX_DEPTH)} levels, or that hold themselves, are not written (Python's json could not read them)`,
   );
 }
 

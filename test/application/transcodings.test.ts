@@ -761,6 +761,25 @@ describe('custom transcodings (the seed example)', () => {
     expect(json).toContain('"tags":{"_type_":"tags","_data_":["fruit"]}');
   });
 
+  it('says what is wrong with a value that holds itself, or of an anonymous class', () => {
+    const transcoder = new MyApplication().transcoder;
+    const list: unknown[] = [];
+    list.push({ list });
+    const map = new Map<string, unknown>();
+    map.set('self', map);
+    for (const value of [list, { map }]) {
+      expect(() => transcoder.encode({ value })).toThrow(TranscodingError);
+      expect(() => transcoder.encode({ value })).toThrow(/or that hold themselves/);
+    }
+    const Anonymous = (() => class {})();
+    expect(() => transcoder.encode({ value: new Anonymous() })).toThrow(
+      /object of an anonymous class is not serializable/,
+    );
+    // A prototype without a constructor names no type: the object is not plain data.
+    const orphan = Object.create(Object.create(null) as object) as object;
+    expect(() => transcoder.encode({ value: orphan })).toThrow(/not plain data/);
+  });
+
   it('keeps non-ASCII text as UTF-8, not escaped', () => {
     const app = new MyApplication();
     const bytes = app.transcoder.encode({ what: 'dinosaurs 🦕 ü' });
