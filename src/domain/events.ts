@@ -281,13 +281,14 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
 
 /**
  * Tells whether setting a field would hide (or fail on) a member of an object's class: a method
- * or an accessor without a setter found on its prototype chain, not a field of its own.
+ * or an accessor without a setter found on its prototype chain, not a field of its own
+ * (internal: not exported by the package).
  *
  * @param target - the object
  * @param key - the field's name
  * @returns true when the name is taken by such a member
  */
-function hidesMember(target: object, key: string): boolean {
+export function hidesMember(target: object, key: string): boolean {
   if (Object.prototype.hasOwnProperty.call(target, key)) return false;
   for (let proto = Object.getPrototypeOf(target) as object | null; proto !== null;) {
     const member = Object.getOwnPropertyDescriptor(proto, key);

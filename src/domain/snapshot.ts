@@ -5,7 +5,8 @@
  */
 import type { Aggregate, AggregateClass } from './aggregate.js';
 import { copyData } from './copy.js';
-import { DomainEvent, makeEvent } from './events.js';
+import { TranscodingError } from '../errors.js';
+import { DomainEvent, hidesMember, makeEvent } from './events.js';
 import { markClassVersion, upcastState } from './upcasts.js';
 
 /** Fields of an aggregate that a snapshot does not keep in its state: they are columns. */
@@ -46,8 +47,9 @@ export class Snapshot extends DomainEvent {
    *
    * @param aggregateClass - the class named by {@link Snapshot.topic}
    * @returns the aggregate at the snapshot's version
-   * @throws {@link TranscodingError} when the state is of a newer version of the class, or an
-   *   upcast fails
+   * @throws {@link TranscodingError} when the state is of a newer version of the class, an
+   *   upcast fails, or the state is not an object or has a field named as a method of the
+   *   class (or `__proto__`)
    */
   restore<A extends Aggregate>(aggregateClass: AggregateClass<A>): A {
     return restoreSnapshot(this, aggregateClass, true);
@@ -87,18 +89,35 @@ export function takeSnapshot(aggregate: Aggregate, copy: boolean): Snapshot {
  * @param aggregateClass - the class named by its topic
  * @param copy - whether to copy the state deeply
  * @returns the aggregate at the snapshot's version
+ * @throws {@link TranscodingError} as {@link Snapshot.restore} does
  */
 export function restoreSnapshot<A extends Aggregate>(
   snapshot: Snapshot,
   aggregateClass: AggregateClass<A>,
   copy: boolean,
 ): A {
+  const stored: unknown = snapshot.state;
+  const what = `${aggregateClass.topic} snapshot ${snapshot.originatorId} v${String(snapshot.originatorVersion)}`;
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+    // Stored by something else: assigned, it would leave the aggregate's initial state at the
+    // snapshot's version.
+    throw new TranscodingError(`${what} has no state object, so it restores no aggregate`);
+  }
   // A copy of the top level at least: upcasts change the object they are given in place.
   const state = copy
-    ? (copyData(snapshot.state, "a snapshot's state") as Record<string, unknown>)
-    : { ...snapshot.state };
+    ? (copyData(stored, "a snapshot's state") as Record<string, unknown>)
+    : { ...(stored as Record<string, unknown>) };
   upcastState(aggregateClass, state);
   const aggregate = new aggregateClass();
+  for (const key in state) {
+    // Assigned, such a field would hide a method of the aggregate's class, fail on an
+    // accessor without a setter, or replace the aggregate's prototype.
+    if (key === '__proto__' || (key in aggregate && hidesMember(aggregate, key))) {
+      throw new TranscodingError(
+        `${what} has a field '${key}', which names a method (or an accessor without a setter) of the aggregate's class, or would replace its prototype`,
+      );
+    }
+  }
   Object.assign(aggregate, state);
   const target = aggregate as unknown as { id: string; version: number };
   target.id = snapshot.originatorId;

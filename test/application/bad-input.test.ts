@@ -11,6 +11,7 @@ import {
   ConfigurationError,
   type ApplicationConfig,
   LocalNotificationLog,
+  Snapshot,
   TranscodingError,
   makeEvent,
   memory,
@@ -355,6 +356,39 @@ describe('bad input', () => {
       );
     }
     await expect(app.repository.get('x')).rejects.toThrow(TranscodingError);
+  });
+
+  it('refuses a stored snapshot whose state is not an object, or hides a method of the aggregate', async () => {
+    // Written by something else: restored as it was, the first four made a world with an empty
+    // history at version 2 (saved on, its next events stood on a wrong state), the last two a
+    // world whose makeItSo was a number, or that no application could save.
+    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
+    const states = [',"state":null', ',"state":[1]', ',"state":"text"', '', ',"state":{"makeItSo":1}'];
+    states.push(',"state":{"history":[],"constructor":1}');
+    for (const state of states) {
+      const app = new Worlds({ snapshotting: true });
+      const id = await app.createWorld();
+      await app.makeItSo(id, 'dinosaurs');
+      await app.snapshots?.recorder.insertEvents([
+        {
+          originatorId: id,
+          originatorVersion: 2,
+          topic: 'eventsourcing.domain:Snapshot',
+          state: new TextEncoder().encode(`{${timestamp},"topic":"World"${state}}`),
+        },
+      ]);
+      const error = await app.repository.get(id).catch((e: unknown) => e);
+      expect(error, state).toBeInstanceOf(TranscodingError);
+      expect((error as Error).message, state).toMatch(
+        new RegExp(`^World snapshot ${id} v2 (has no state object|has a field '(makeItSo|constructor)')`),
+      );
+    }
+    // A snapshot made by hand from parsed data: its state's own __proto__ key would replace the
+    // aggregate's prototype.
+    const world = World.create();
+    const parsed = JSON.parse('{"history":[],"__proto__":{"makeItSo":null}}') as Record<string, unknown>;
+    const snapshot = makeEvent(Snapshot, world.id, 1, new Date(), { topic: 'World', state: parsed });
+    expect(() => snapshot.restore(World)).toThrow(/has a field '__proto__'/);
   });
 
   it('reads a created event nested deeper than it writes, but replays no aggregate from it', async () => {
