@@ -21,7 +21,10 @@ export class Snapshot extends DomainEvent {
   static readonly topic = 'eventsourcing.domain:Snapshot';
   /** The topic of the aggregate's class. */
   declare readonly topic: string;
-  /** The aggregate's fields, except id and version. */
+  /**
+   * The aggregate's fields, except id and version, with `class_version` when the aggregate
+   * class's version is above 1.
+   */
   declare readonly state: Readonly<Record<string, unknown>>;
 
   /**
@@ -33,7 +36,7 @@ export class Snapshot extends DomainEvent {
    * @param aggregate - the aggregate
    * @returns the snapshot
    * @throws {@link TranscodingError} when the aggregate has a field named `class_version`, or
-   *   state nested deeper than 500 levels
+   *   state nested deeper than 500 levels (or that holds itself)
    */
   static take(aggregate: Aggregate): Snapshot {
     return takeSnapshot(aggregate, true);

@@ -130,14 +130,16 @@ export interface Transcoder {
    *
    * @param data - the bytes
    * @returns the value
+   * @throws {@link TranscodingError} when the bytes cannot be decoded
    */
   decode(data: Uint8Array): unknown;
 }
 
 /**
  * Transcodes to compact UTF-8 JSON (non-ASCII kept as is). Values of registered types become
- * `{"_type_": name, "_data_": data}`; a decoded object with exactly those two keys becomes the
- * value again. A value of an unregistered type is a {@link TranscodingError} naming the type.
+ * `{"_type_": name, "_data_": data}`; a decoded object with exactly those two keys, and text
+ * as its `_type_`, becomes the value again. A value of an unregistered type is a
+ * {@link TranscodingError} naming the type.
  */
 export class JsonTranscoder implements Transcoder {
   readonly #byType = new Map<unknown, Registered>();
@@ -194,6 +196,15 @@ export class JsonTranscoder implements Transcoder {
     return this.#encoder.encode(this.#write(value, 0));
   }
 
+  /**
+   * Decodes bytes made by {@link JsonTranscoder.encode}, or by the original's JSON transcoder.
+   *
+   * @param data - the bytes
+   * @returns the value, with its `_type_`/`_data_` objects decoded at every depth
+   * @throws {@link TranscodingError} for bytes that are not UTF-8 JSON, an object with a
+   *   `__proto__` key, a stored `_type_` with no transcoding registered, or data its
+   *   transcoding cannot read
+   */
   decode(data: Uint8Array): unknown {
     let parsed: unknown;
     try {
