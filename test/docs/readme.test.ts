@@ -1,6 +1,7 @@
 /**
  * Type-checks every ```ts block of README.md against the library's source (`src/`), with the
- * project's compiler options, so the documentation cannot go stale unnoticed.
+ * project's compiler options, so the documentation cannot go stale unnoticed
+ * (`readme-run.test.ts` runs those that can run in Node).
  *
  * How blocks become files (all in memory, type-checked in one program per environment):
  *
@@ -18,14 +19,21 @@
  * - `eventsourcing` and its subpaths resolve to `src/` through `package.json`'s exports;
  *   `./worlds.js` and `./recorder.suite.js` resolve to the files the README points to.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  RELATIVE,
+  blockDir,
+  packageEntries,
+  plan,
+  readBlocks,
+  root,
+  type Environment,
+  type Unit,
+} from './readme-blocks.js';
 
-const root = resolve(import.meta.dirname, '../..');
-/** Where the blocks' files would be: nothing is written there. */
-const blockDir = join(root, 'test/docs/readme');
 const givensFile = join(blockDir, 'givens.d.ts');
 
 /** What the README takes as known: a global script, so that modules can hide its names. */
@@ -52,128 +60,8 @@ declare class CalendarDate {
 declare const Diary: import('eventsourcing').AggregateClass;
 `;
 
-/** Relative imports in blocks, and the files they stand for. */
-const RELATIVE: Readonly<Record<string, string>> = {
-  './worlds.js': join(root, 'examples/world.ts'),
-  './recorder.suite.js': join(root, 'test/recorders/recorder.suite.ts'),
-};
-
-type Environment = 'browser and node' | 'worker';
-
-interface Block {
-  /** README line of the opening fence. */
-  readonly fence: number;
-  readonly code: string;
-  /** The HTML comments just above the fence (blank lines may come between). */
-  readonly markers: readonly string[];
-}
-
-interface Unit {
-  readonly fileName: string;
-  environment: Environment;
-  /** The blocks in the file, each with the file line (0-based) where its code starts. */
-  readonly parts: { block: Block; start: number }[];
-  text: string;
-}
-
-/** Reads the ```ts blocks of a Markdown text. */
-function readBlocks(text: string): Block[] {
-  const lines = text.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/.exec(lines[i] ?? '');
-    if (open === null) continue;
-    const fence = open[1] ?? '```';
-    const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${String(fence.length)},}\\s*$`);
-    let end = i + 1;
-    while (end < lines.length && !close.test(lines[end] ?? '')) end++;
-    if (open[2] === 'ts') {
-      blocks.push({
-        fence: i + 1,
-        code: lines.slice(i + 1, end).join('\n'),
-        markers: markersAbove(lines, i),
-      });
-    }
-    i = end;
-  }
-  return blocks;
-}
-
-function markersAbove(lines: readonly string[], fence: number): string[] {
-  const markers: string[] = [];
-  for (let j = fence - 1; j >= 0; j--) {
-    const line = (lines[j] ?? '').trim();
-    if (line === '') continue;
-    const comment = /^<!--\s*(.*?)\s*-->$/.exec(line);
-    if (comment === null) break;
-    markers.unshift(comment[1] ?? '');
-  }
-  return markers;
-}
-
-/** Groups the blocks into files by their markers; `problems` gets any misuse of a marker. */
-function plan(blocks: readonly Block[]) {
-  const units: Unit[] = [];
-  const notChecked: { block: Block; reason: string }[] = [];
-  const problems: string[] = [];
-  let previous: Unit | undefined;
-  for (const block of blocks) {
-    let continues = false;
-    let environment: Environment = 'browser and node';
-    let reason: string | undefined;
-    for (const marker of block.markers) {
-      const skip = /^not checked:\s*(\S.*)$/.exec(marker);
-      if (marker === 'continues') continues = true;
-      else if (marker === 'worker') environment = 'worker';
-      else if (skip !== null) reason = skip[1];
-      else problems.push(`README.md:${block.fence}: unknown marker <!-- ${marker} --> above a ts block`);
-    }
-    if (reason !== undefined) {
-      notChecked.push({ block, reason });
-      previous = undefined;
-      continue;
-    }
-    if (continues) {
-      if (previous === undefined) {
-        problems.push(`README.md:${block.fence}: <!-- continues --> but the ts block before is not checked`);
-        continue;
-      }
-      if (environment === 'worker') {
-        problems.push(`README.md:${block.fence}: <!-- worker --> on a block that continues another`);
-      }
-      previous.parts.push({ block, start: previous.text.split('\n').length });
-      previous.text += `\n${block.code}`;
-      continue;
-    }
-    previous = {
-      fileName: join(blockDir, `block-${String(block.fence)}.ts`),
-      environment,
-      parts: [{ block, start: 0 }],
-      text: block.code,
-    };
-    units.push(previous);
-  }
-  return { units, notChecked, problems };
-}
-
 function label(unit: Unit): string {
   return `README.md:${unit.parts.map((part) => String(part.block.fence)).join(', ')}`;
-}
-
-/** `eventsourcing` and its subpaths, from package.json's exports, as files in `src/`. */
-function packageEntries(): Map<string, string> {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    name: string;
-    exports: Record<string, { types?: string } | string>;
-  };
-  const entries = new Map<string, string>();
-  for (const [key, target] of Object.entries(manifest.exports)) {
-    if (typeof target === 'string' || target.types === undefined) continue;
-    const source = target.types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
-    if (!existsSync(join(root, source))) throw new Error(`no ${source} for the export ${key}`);
-    entries.set(key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`, join(root, source));
-  }
-  return entries;
 }
 
 /** The project's compiler options, for one environment. */
@@ -321,4 +209,22 @@ describe('README.md ts blocks', () => {
       expect(messages.get(unit.fileName)).toEqual([]);
     });
   }
+});
+
+describe('README.md links', () => {
+  it('links to its own headings by their anchors', () => {
+    // GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = new Set(
+      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) =>
+        (match[1] ?? '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    const links = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1] ?? '');
+    expect(links.length).toBeGreaterThan(5);
+    expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
 });
