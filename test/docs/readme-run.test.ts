@@ -299,6 +299,22 @@ describe('README.md IndexedDB blocks, run over fake-indexeddb', () => {
     await (module.app as Worlds).close();
     await deleteDatabase('worlds');
   });
+
+  it("signing out: close(), then the user's database is deleted", async () => {
+    const module = await run(
+      "const request = indexedDB.deleteDatabase('worlds-alice');",
+      ['app'],
+      "import 'fake-indexeddb/auto';\nimport { Worlds } from './worlds.js';",
+    );
+    expect(module.app).toBeInstanceOf(Worlds);
+    const names = (await indexedDB.databases()).map((database) => database.name);
+    expect(names).not.toContain('worlds-alice');
+    // A new application over the name starts from an empty log: the world is gone.
+    const again = new Worlds({ persistence: indexedDb({ dbName: 'worlds-alice' }) });
+    expect(await again.recorder.maxNotificationId()).toBe(0);
+    await again.close();
+    await deleteDatabase('worlds-alice');
+  });
 });
 
 function deleteDatabase(name: string): Promise<void> {
