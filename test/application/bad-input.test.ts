@@ -12,7 +12,9 @@ import {
   type ApplicationConfig,
   LocalNotificationLog,
   Snapshot,
+  TopicError,
   TranscodingError,
+  type AggregateClass,
   makeEvent,
   memory,
 } from '../../src/index.js';
@@ -417,6 +419,40 @@ describe('bad input', () => {
     class Nameless extends Application {}
     expect(() => new Nameless()).toThrow(ConfigurationError);
     expect(new Nameless({ name: 'Named' }).name).toBe('Named');
+  });
+
+  it('refuses, when it is constructed, aggregate and event classes whose topics cannot be read back', () => {
+    // An event class with no topic of its own: it inherits SomethingHappened's.
+    class Echoed extends SomethingHappened {}
+    class Echoes extends Aggregate {
+      static readonly topic = 'Echoes';
+      static readonly events = [Echoed];
+    }
+    // Two event classes of one topic: a stored event could not say which it is.
+    class Impostor extends AggregateEvent<World> {
+      static readonly topic = 'World.SomethingHappened';
+    }
+    class Impostors extends Aggregate {
+      static readonly topic = 'Impostors';
+      static readonly events = [Impostor];
+    }
+    // An aggregate class without its events list (from plain JavaScript).
+    class Bare extends Aggregate {
+      static readonly topic = 'Bare';
+    }
+    const cases: [AggregateClass[], RegExp][] = [
+      [[Echoes], /event class Echoed needs its own static topic string/],
+      [[World, Impostors], /topic 'World\.SomethingHappened' is already registered to another event class/],
+      [[Bare as unknown as AggregateClass], /aggregate class Bare needs a static events list/],
+    ];
+    for (const [aggregates, message] of cases) {
+      class Broken extends Application {
+        static override readonly applicationName = 'Broken';
+        static override readonly aggregates = aggregates;
+      }
+      expect(() => new Broken()).toThrow(TopicError);
+      expect(() => new Broken()).toThrow(message);
+    }
   });
 
   it('refuses a persistence, cipher or compressor without the methods of its interface', () => {
