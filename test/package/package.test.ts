@@ -1,11 +1,13 @@
 /**
  * The published package: `npm pack`, installed into a scratch folder, must load every subpath
- * in plain Node, and bundles of its entries must hold only the adapters they import.
+ * in plain Node, its declarations must type-check in a strict TypeScript project, and bundles of
+ * its entries must hold only the adapters they import.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -102,6 +104,138 @@ describe('the packed package', () => {
       encoding: 'utf8',
     });
     expect(out.trim()).toBe('1,2 dinosaurs');
+  });
+});
+
+/** A TypeScript project's use of the installed package, every subpath but `indexeddb`. */
+const TYPED_USE = `
+import {
+  Aggregate,
+  AggregateCreated,
+  AggregateEvent,
+  Application,
+  NotificationLogReader,
+  RecordConflictError,
+  type Recording,
+} from 'eventsourcing';
+import { d1, type D1DatabaseLike } from 'eventsourcing/d1';
+import { AesGcmCipher } from 'eventsourcing/cipher';
+import { NobleAesGcmCipher } from 'eventsourcing/cipher/noble';
+import { ZlibCompressor } from 'eventsourcing/compressor';
+
+export class WorldCreated extends AggregateCreated<World> {
+  static readonly topic = 'World.Created';
+}
+export class SomethingHappened extends AggregateEvent<World> {
+  static readonly topic = 'World.SomethingHappened';
+  declare readonly what: string;
+  override apply(world: World): void {
+    world.history.push(this.what);
+  }
+}
+export class World extends Aggregate {
+  static readonly topic = 'World';
+  static readonly events = [WorldCreated, SomethingHappened];
+  history: string[] = [];
+  static create(): World {
+    return this.createAggregate(WorldCreated, {});
+  }
+  makeItSo(what: string): void {
+    this.triggerEvent(SomethingHappened, { what });
+  }
+}
+export class Worlds extends Application {
+  static override readonly applicationName = 'Worlds';
+  static override readonly aggregates = [World];
+  protected override notify(recordings: readonly Recording<AggregateEvent>[]): void {
+    void recordings;
+  }
+}
+export async function use(database: D1DatabaseLike): Promise<string[]> {
+  const key = AesGcmCipher.createKey(32);
+  const app = new Worlds({ cipher: new NobleAesGcmCipher(key), compressor: new ZlibCompressor({ level: 9 }) });
+  const world = World.create();
+  world.makeItSo('dinosaurs');
+  try {
+    await app.save(world);
+  } catch (error) {
+    if (!(error instanceof RecordConflictError)) throw error;
+  }
+  for await (const page of new NotificationLogReader(app.log).select({ start: 1 })) void page;
+  new Worlds({ persistence: d1({ database }), cipher: new AesGcmCipher(key) });
+  return (await app.repository.get<World>(world.id, { version: 2 })).history;
+}
+`;
+
+/** A TypeScript project's use of `eventsourcing/indexeddb`. */
+const TYPED_INDEXEDDB = `
+import { indexedDb, type NotificationBroadcast } from 'eventsourcing/indexeddb';
+export const persistence = indexedDb({ dbName: 'worlds', durability: 'relaxed' });
+export const last: Promise<number> = persistence.applicationRecorder('Worlds').maxNotificationId();
+export type Message = NotificationBroadcast;
+`;
+
+const parsedDeclarations = new Map<string, ts.SourceFile | undefined>();
+
+/** Type-checks files in the scratch project, as a Node project would; returns the messages. */
+function typeCheck(files: Record<string, string>, lib: string[]): string[] {
+  const names = Object.keys(files).map((name) => join(scratch, name));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(scratch, name), text);
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    verbatimModuleSyntax: true,
+    // The default libraries are TypeScript's own: only the package's declarations are in question.
+    skipDefaultLibCheck: true,
+    noEmit: true,
+    // Node's types, from this repository: the scratch project installs only the package.
+    typeRoots: [join(root, 'node_modules/@types')],
+    types: ['node'],
+  };
+  const host = ts.createCompilerHost(options, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  // Declaration files are parsed once for every check (Node's types are most of the time).
+  host.getSourceFile = (name, version, onError, create) => {
+    if (!name.endsWith('.d.ts')) return getSourceFile(name, version, onError, create);
+    const key = `${name}|${JSON.stringify(version)}`;
+    if (!parsedDeclarations.has(key))
+      parsedDeclarations.set(key, getSourceFile(name, version, onError, create));
+    return parsedDeclarations.get(key);
+  };
+  const program = ts.createProgram({ rootNames: names, options, host });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map(
+      (d) =>
+        `${d.file === undefined ? '' : `${d.file.fileName}: `}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
+}
+
+describe('the packed type declarations', () => {
+  const files = { 'use.ts': TYPED_USE, 'use-indexeddb.ts': TYPED_INDEXEDDB };
+
+  it('type-check in a strict Node project without DOM, but for those of indexeddb', () => {
+    const messages = typeCheck(files, ['lib.es2022.d.ts']);
+    // Only eventsourcing/indexeddb's declarations, and idb's they import, name IndexedDB's types:
+    // the README says to add DOM for it.
+    expect(messages.filter((m) => m.includes('/eventsourcing/dist/indexeddb/')).length).toBeGreaterThan(0);
+    const elsewhere = messages.filter(
+      (m) =>
+        !/\/node_modules\/(eventsourcing\/dist\/indexeddb|idb)\/[^:]*: Cannot find name '(IDB|DOMStringList)/.test(
+          m,
+        ),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('type-check in a strict Node project with DOM in its lib', () => {
+    expect(typeCheck(files, ['lib.es2022.d.ts', 'lib.dom.d.ts'])).toEqual([]);
   });
 });
 
