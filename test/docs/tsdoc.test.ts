@@ -3,8 +3,10 @@
  * protected member of its classes and interfaces: its own, or the one it inherits from the
  * class it extends or the interface it implements (what an editor shows on hover). A function
  * or method with a comment of its own gives a `@param` for each parameter, and `@returns` (or
- * `@yields`) unless it returns nothing.
+ * `@yields`) unless it returns nothing. And the README's API reference names every export: the
+ * core's before its paragraph on subpaths, the subpaths' in it.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -128,6 +130,29 @@ describe('TSDoc', () => {
       // The entry exports something: a list of nothing undocumented would check nothing.
       expect(checker.getExportsOfModule(module as ts.Symbol).length).toBeGreaterThan(0);
       expect(undocumented(checker, source as ts.SourceFile)).toEqual([]);
+    });
+  }
+});
+
+describe("README.md's API reference", () => {
+  const built = program();
+  const checker = built.getTypeChecker();
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const reference = readme.slice(
+    readme.indexOf('## API reference'),
+    readme.indexOf('\n## ', readme.indexOf('## API reference') + 1),
+  );
+  const subpaths = reference.indexOf('**Subpaths.**');
+
+  for (const entry of ENTRIES) {
+    const where = entry === 'src/index.ts' ? reference.slice(0, subpaths) : reference.slice(subpaths);
+    it(`names every export of ${entry}${entry === 'src/index.ts' ? '' : ' among the subpaths'}`, () => {
+      expect(subpaths).toBeGreaterThan(0);
+      const module = checker.getSymbolAtLocation(built.getSourceFile(join(root, entry)) as ts.SourceFile);
+      const names = checker.getExportsOfModule(module as ts.Symbol).map((symbol) => symbol.getName());
+      expect(names.length).toBeGreaterThan(0);
+      // A name in backquotes, alone or called, or before a member or type argument.
+      expect(names.filter((name) => !new RegExp(`\`${name}[\`(.<]`).test(where))).toEqual([]);
     });
   }
 });
