@@ -7,7 +7,9 @@
  * written to test-results/readme-run/ with its imports of `eventsourcing` pointed at `src/`,
  * the givens it uses defined in front of it, and the names the checks need exported after it.
  * The blocks not run here are checked elsewhere: the Worker and the remote log in workerd
- * (`test/workers/`), the wiki and upcasts by the tests of their examples.
+ * (`test/workers/`), the wiki and upcasts by the tests of their examples, the call of the
+ * conformance suite by `test/recorders/memory.test.ts`, the written migration by the Worker
+ * example's test.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -298,6 +300,44 @@ describe('README.md IndexedDB blocks, run over fake-indexeddb', () => {
     await otherTab.close();
     await (module.app as Worlds).close();
     await deleteDatabase('worlds');
+  });
+
+  it('moving events to another store: every event and snapshot, read back the same, encrypted', async () => {
+    const module = await run(
+      'for (const id of aggregateIds) await to.snapshots!.put(await from.snapshots!.get(id));',
+      ['to', 'aggregateIds', 'worldIds'],
+      `import 'fake-indexeddb/auto';
+      import { AesGcmCipher as KeyMaker } from 'eventsourcing/cipher';
+      import { indexedDb as database } from 'eventsourcing/indexeddb';
+      import { Worlds } from './worlds.js';
+      const key = KeyMaker.createKey(32);
+      // The old store: three worlds of three happenings, a snapshot of the first.
+      const old = new Worlds({ persistence: database({ dbName: 'worlds' }), snapshotting: true });
+      const worldIds: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const id = await old.createWorld();
+        for (const what of ['dinosaurs', 'trucks', 'internet']) await old.makeItSo(id, what);
+        worldIds.push(id);
+      }
+      await old.takeSnapshot(worldIds[0] as string);
+      await old.close();`,
+    );
+    const to = module.to as Worlds;
+    const worldIds = module.worldIds as string[];
+    expect(module.aggregateIds).toEqual(worldIds);
+    expect(await to.recorder.maxNotificationId()).toBe(12);
+    for (const id of worldIds) {
+      expect(await to.getWorldHistory(id)).toEqual(['dinosaurs', 'trucks', 'internet']);
+    }
+    const snapshots = await to.snapshots?.get(worldIds[0] as string);
+    expect(snapshots?.map((snapshot) => snapshot.originatorVersion)).toEqual([4]);
+    // The new store holds ciphertext: no JSON, no happening.
+    const stored = bytesOf(await to.log.section('1,10'));
+    for (const text of stored) expect(text).not.toContain('"timestamp"');
+    expect(stored.join()).not.toContain('dinosaurs');
+    await to.close();
+    await deleteDatabase('worlds');
+    await deleteDatabase('worlds-2');
   });
 
   it("signing out: close(), then the user's database is deleted", async () => {
