@@ -64,9 +64,9 @@ export abstract class Aggregate {
   readonly id: string = '';
   /** The version of the aggregate: the version of the last event applied to it. */
   readonly version: number = 0;
-  /** The timestamp of the created event. */
+  /** The timestamp of the created event (a copy: changing it in place changes no event). */
   declare readonly createdOn: Date;
-  /** The timestamp of the last event applied. */
+  /** The timestamp of the last event applied (a copy, as `createdOn` is). */
   declare readonly modifiedOn: Date;
   /** Events triggered but not yet collected (a symbol key: never part of a snapshot). */
   private [PENDING]: AggregateEvent[] = [];

@@ -202,7 +202,8 @@ export class AggregateEvent<A extends Aggregate = Aggregate> extends DomainEvent
     this.apply(aggregate);
     const target = aggregate as unknown as Mutable;
     target.version = this.originatorVersion;
-    target.modifiedOn = this.timestamp;
+    // A copy: a Date changes in place, and the aggregate's must not change the event's.
+    target.modifiedOn = new Date(this.timestamp.getTime());
     return aggregate;
   }
 }
@@ -271,8 +272,10 @@ export class AggregateCreated<A extends Aggregate = Aggregate> extends Aggregate
     }
     const target = aggregate as unknown as Mutable;
     target.id = this.originatorId;
-    target.createdOn = this.timestamp;
-    target.modifiedOn = this.timestamp;
+    // Copies, each its own: a Date changes in place, and the aggregate's must not change the
+    // event's timestamp (stored when the event is saved) or each other.
+    target.createdOn = new Date(this.timestamp.getTime());
+    target.modifiedOn = new Date(this.timestamp.getTime());
     this.apply(aggregate);
     target.version = this.originatorVersion;
     return aggregate;

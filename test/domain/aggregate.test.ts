@@ -118,6 +118,29 @@ describe('Aggregate', () => {
     expect(event.what).toBe('dinosaurs');
   });
 
+  it("gives createdOn and modifiedOn dates of their own, so changing one changes no event's timestamp", async () => {
+    const app = new Worlds();
+    const world = World.create();
+    const created = world.createdOn.getTime();
+    // A date changed in place, as display code may do, is the aggregate's own copy.
+    world.createdOn.setTime(0);
+    expect(world.modifiedOn.getTime()).toBe(created);
+    world.makeItSo('dinosaurs');
+    const happened = world.modifiedOn.getTime();
+    world.modifiedOn.setTime(0);
+    const [first, second] = world.collectEvents();
+    expect(first?.timestamp.getTime()).toBe(created);
+    expect(second?.timestamp.getTime()).toBe(happened);
+    // Changed before a save, the dates of another World change nothing stored.
+    const saved = World.create();
+    const savedOn = saved.createdOn.getTime();
+    saved.createdOn.setTime(1);
+    saved.modifiedOn.setTime(2);
+    await app.save(saved);
+    const read = await app.repository.get<World>(saved.id);
+    expect([read.createdOn.getTime(), read.modifiedOn.getTime()]).toEqual([savedOn, savedOn]);
+  });
+
   it('accepts any string id', () => {
     // Event classes come before the aggregate class that lists them.
     class NamedCreated extends AggregateCreated<Named> {
