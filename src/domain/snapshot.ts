@@ -51,8 +51,8 @@ export class Snapshot extends DomainEvent {
    * @param aggregateClass - the class named by {@link Snapshot.topic}
    * @returns the aggregate at the snapshot's version
    * @throws {@link TranscodingError} when the state is of a newer version of the class, an
-   *   upcast fails, or the state is not an object or has a field named as a method of the
-   *   class (or `__proto__`)
+   *   upcast fails, or the state is not a plain object (a map, a date, bytes, null, an array) or
+   *   has a field named as a method of the class (or `__proto__`)
    */
   restore<A extends Aggregate>(aggregateClass: AggregateClass<A>): A {
     return restoreSnapshot(this, aggregateClass, true);
@@ -101,9 +101,12 @@ export function restoreSnapshot<A extends Aggregate>(
 ): A {
   const stored: unknown = snapshot.state;
   const what = `${aggregateClass.topic} snapshot ${snapshot.originatorId} v${String(snapshot.originatorVersion)}`;
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-    // Stored by something else: assigned, it would leave the aggregate's initial state at the
-    // snapshot's version.
+  const proto: unknown =
+    typeof stored === 'object' && stored !== null ? Object.getPrototypeOf(stored) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    // Stored by something else (null, an array, text, a custom type's value such as a map):
+    // assigned, it would leave the aggregate's initial state at the snapshot's version, or give
+    // it the fields of something else (a byte array's indexes).
     throw new TranscodingError(`${what} has no state object, so it restores no aggregate`);
   }
   // A copy of the top level at least: upcasts change the object they are given in place.

@@ -393,6 +393,39 @@ describe('bad input', () => {
     expect(() => snapshot.restore(World)).toThrow(/has a field '__proto__'/);
   });
 
+  it("refuses a stored snapshot whose state is a custom type's value, not a plain object", async () => {
+    // Decoded, each is an object, but none holds the aggregate's fields: restored, a map or a
+    // date gave a world with an empty history at version 2, and bytes a world with fields '0'
+    // and '1'.
+    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
+    for (const state of [
+      '{"_type_":"map","_data_":[["history",["dinosaurs"]]]}',
+      '{"_type_":"set","_data_":[]}',
+      '{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}',
+      '{"_type_":"bytes_base64","_data_":"AAE="}',
+    ]) {
+      const app = new Worlds({ snapshotting: true });
+      const id = await app.createWorld();
+      await app.makeItSo(id, 'dinosaurs');
+      await app.snapshots?.recorder.insertEvents([
+        {
+          originatorId: id,
+          originatorVersion: 2,
+          topic: 'eventsourcing.domain:Snapshot',
+          state: new TextEncoder().encode(`{${timestamp},"topic":"World","state":${state}}`),
+        },
+      ]);
+      const error = await app.repository.get(id).catch((e: unknown) => e);
+      expect(error, state).toBeInstanceOf(TranscodingError);
+      expect((error as Error).message, state).toMatch(
+        new RegExp(`^World snapshot ${id} v2 has no state object`),
+      );
+      // Restored by hand (a deep copy first): the same.
+      const [snapshot] = (await app.snapshots?.get(id)) ?? [];
+      expect(() => (snapshot as Snapshot).restore(World), state).toThrow(/has no state object/);
+    }
+  });
+
   it('reads a created event nested deeper than it writes, but replays no aggregate from it', async () => {
     // Written by something else (Python's json writes about 990 levels): a field 600 deep.
     const app = new Worlds();
