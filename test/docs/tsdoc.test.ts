@@ -4,7 +4,8 @@
  * class it extends or the interface it implements (what an editor shows on hover). A function
  * or method with a comment of its own gives a `@param` for each parameter, and `@returns` (or
  * `@yields`) unless it returns nothing. And the README's API reference names every export: the
- * core's before its paragraph on subpaths, the subpaths' in it.
+ * core's before its paragraph on subpaths, the subpaths' in it; where it lists an interface's
+ * members, it lists them all.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -154,5 +155,43 @@ describe("README.md's API reference", () => {
       // A name in backquotes, alone or called, or before a member or type argument.
       expect(names.filter((name) => !new RegExp(`\`${name}[\`(.<]`).test(where))).toEqual([]);
     });
+
+    it(`lists every member of an interface of ${entry} whose members it lists`, () => {
+      const module = checker.getSymbolAtLocation(built.getSourceFile(join(root, entry)) as ts.SourceFile);
+      const missing: string[] = [];
+      for (const exported of checker.getExportsOfModule(module as ts.Symbol)) {
+        // Re-exported: the interface is the symbol the export stands for.
+        const symbol =
+          (exported.flags & ts.SymbolFlags.Alias) === 0 ? exported : checker.getAliasedSymbol(exported);
+        if ((symbol.flags & ts.SymbolFlags.Interface) === 0) continue;
+        const listed = parenthesisAfter(where, `\`${symbol.getName()}\` (`);
+        // "(interfaces)" and the like list no members.
+        if (listed === undefined || !listed.includes('`')) continue;
+        for (const member of checker.getDeclaredTypeOfSymbol(symbol).getProperties()) {
+          if (!new RegExp(`\`${member.getName()}[\`(]`).test(listed)) {
+            missing.push(`${symbol.getName()}.${member.getName()}`);
+          }
+        }
+      }
+      expect(missing).toEqual([]);
+    });
   }
 });
+
+/**
+ * Returns the text inside the parentheses that open at the end of a marker, to their match.
+ *
+ * @param text - the text to search
+ * @param marker - what comes before, its last character the opening parenthesis
+ * @returns the text inside, or undefined when the marker is not there
+ */
+function parenthesisAfter(text: string, marker: string): string | undefined {
+  const start = text.indexOf(marker);
+  if (start === -1) return undefined;
+  let depth = 0;
+  for (let i = start + marker.length - 1; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(start + marker.length, i);
+  }
+  return undefined;
+}
