@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { CipherError } from '../errors.js';
 import { fromBase64, isBase64, toBase64 } from '../persistence/bytes.js';
+import { fillRandom } from './layout.js';
 
 /** The AES key sizes, in bytes: AES-128, AES-192 and AES-256. */
 export const KEY_SIZES: readonly number[] = [16, 24, 32];
@@ -60,13 +60,7 @@ export function createKey(numBytes: number): string {
     throw new RangeError(`cipher: a key has 16, 24 or 32 bytes, got ${String(numBytes)}`);
   }
   const bytes = new Uint8Array(numBytes);
-  try {
-    crypto.getRandomValues(bytes);
-  } catch (error) {
-    throw new CipherError('cipher: this runtime has no crypto.getRandomValues to make a key', {
-      cause: error,
-    });
-  }
+  fillRandom(bytes, 'a key');
   const text = toBase64(bytes);
   bytes.fill(0);
   return text;

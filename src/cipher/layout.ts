@@ -1,7 +1,8 @@
 /**
  * The original library's AES-GCM layout: nonce (12 bytes), then tag (16), then ciphertext.
  * WebCrypto takes and gives ciphertext then tag, so the cipher over it reorders with these
- * helpers; both ciphers take their nonces and length checks from here. It holds no engine code.
+ * helpers; both ciphers take their nonces and length checks from here, and their keys' random
+ * bytes. It holds no engine code.
  *
  * @module
  */
@@ -33,14 +34,25 @@ export function startOutput(plaintextLength: number, nonce?: Uint8Array): Uint8A
   // One call per nonce, never a pool of random bytes kept for later: a pool is part of the
   // heap, and a heap restored from a snapshot (Node's --build-snapshot) would hand the same
   // unused nonces to every process started from it.
+  fillRandom(out.subarray(0, NONCE_LENGTH), 'a nonce');
+  return out;
+}
+
+/**
+ * Fills bytes from the runtime's random source, for a nonce or a key.
+ *
+ * @param bytes - the bytes to fill
+ * @param what - what they are for, for the error: `a nonce`, `a key`
+ * @throws {@link CipherError} when the runtime has no `crypto.getRandomValues`
+ */
+export function fillRandom(bytes: Uint8Array<ArrayBuffer>, what: string): void {
   try {
-    crypto.getRandomValues(out.subarray(0, NONCE_LENGTH));
+    crypto.getRandomValues(bytes);
   } catch (error) {
-    throw new CipherError('cipher: this runtime has no crypto.getRandomValues to make a nonce', {
+    throw new CipherError(`cipher: this runtime has no crypto.getRandomValues to make ${what}`, {
       cause: error,
     });
   }
-  return out;
 }
 
 /**
