@@ -6,8 +6,14 @@
 import { Unzlib } from 'fflate';
 import { CompressorError } from '../errors.js';
 
-// Deflate makes at most about 1,032 bytes of a byte, so feeding the inflater this much input at
-// a time lets the output pass the limit by about 4 MB at most before the stream is refused.
+/**
+ * The most bytes deflate gives for a byte of its stream: a match of 258 bytes in two bits (a
+ * one-bit length code and a one-bit distance code).
+ */
+export const MAX_INFLATE_RATIO = 1032;
+
+// Feeding the inflater this much input at a time lets the output pass the limit by about 4 MB
+// at most (MAX_INFLATE_RATIO times as much) before the stream is refused.
 const CHUNK = 4096;
 
 /**

@@ -7,7 +7,7 @@ import { unzlibSync, zlibSync } from 'fflate';
 import { CompressorError } from '../errors.js';
 import type { Compressor } from '../persistence/codecs.js';
 import { adler32 } from './adler32.js';
-import { inflateAtMost, tooLargeError } from './inflate-at-most.js';
+import { MAX_INFLATE_RATIO, inflateAtMost, tooLargeError } from './inflate-at-most.js';
 
 /** A zlib compression level: 0 stores, 1 is fastest, 9 is smallest. */
 export type ZlibLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
@@ -165,7 +165,10 @@ export class ZlibCompressor implements Compressor {
         return inflated.slice();
       }
     }
-    return max === undefined ? unzlibSync(data) : inflateAtMost(data, max);
+    // A stream too short to inflate past the limit is inflated in one pass, as without one:
+    // piece by piece costs more (about 1.4 times as long for 9 KB of deflated JSON).
+    if (max === undefined || data.length * MAX_INFLATE_RATIO <= max) return unzlibSync(data);
+    return inflateAtMost(data, max);
   }
 }
 
