@@ -62,9 +62,10 @@ export class AesGcmCipher implements Cipher {
   /**
    * Encrypts bytes with a fresh random nonce.
    *
-   * @param plaintext - the bytes
+   * @param plaintext - the bytes, read when the method is called (the caller may reuse them)
    * @returns nonce (12 bytes), tag (16), ciphertext
-   * @throws {@link CipherError} when the runtime refuses the key or the engine fails
+   * @throws {@link CipherError} when the runtime refuses the key or has no
+   *   `crypto.getRandomValues` for the nonce, or the engine fails
    */
   async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
     // Awaited here, so a rejection already settled inside has its handler at once (workerd
@@ -78,7 +79,7 @@ export class AesGcmCipher implements Cipher {
    * Decrypts bytes made by this cipher, by `NobleAesGcmCipher` or by the original library with
    * the same key.
    *
-   * @param ciphertext - nonce, tag, ciphertext
+   * @param ciphertext - nonce, tag, ciphertext, read when the method is called
    * @returns the plaintext
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */

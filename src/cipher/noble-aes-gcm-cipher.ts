@@ -62,9 +62,10 @@ export class NobleAesGcmCipher implements Cipher {
   /**
    * Encrypts bytes with a fresh random nonce.
    *
-   * @param plaintext - the bytes
+   * @param plaintext - the bytes, read when the method is called (the caller may reuse them)
    * @returns nonce (12 bytes), tag (16), ciphertext
-   * @throws {@link CipherError} when the engine fails
+   * @throws {@link CipherError} when the runtime has no `crypto.getRandomValues` for the nonce,
+   *   or the engine fails
    */
   async encrypt(plaintext: Uint8Array): Promise<Uint8Array> {
     return this.#gcm.encrypt(plaintext);
@@ -74,7 +75,7 @@ export class NobleAesGcmCipher implements Cipher {
    * Decrypts bytes made by this cipher, by `AesGcmCipher` or by the original library with the
    * same key.
    *
-   * @param ciphertext - nonce, tag, ciphertext
+   * @param ciphertext - nonce, tag, ciphertext, read when the method is called
    * @returns the plaintext
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */

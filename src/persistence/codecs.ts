@@ -39,7 +39,8 @@ export interface Cipher {
   /**
    * Decrypts bytes.
    *
-   * @param ciphertext - bytes made by {@link Cipher.encrypt} with the same key
+   * @param ciphertext - bytes made by {@link Cipher.encrypt} with the same key, read when the
+   *   method is called (the caller may reuse them)
    * @returns the plaintext
    * @throws {@link CipherError} on a wrong key or a truncated or tampered ciphertext
    */
