@@ -152,8 +152,10 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await versions({ desc: true, gt: 2 })).toEqual([5, 4, 3]);
       expect(await versions({ desc: true, gt: 2, limit: 5 })).toEqual([5, 4, 3]);
       expect(await versions({ desc: true, gt: 1, lte: 4, limit: 2 })).toEqual([4, 3]);
-      // A limit of 0 gives nothing; empty ranges give nothing.
+      // A limit of 0 gives nothing, in either order; empty ranges give nothing.
       expect(await versions({ limit: 0 })).toEqual([]);
+      expect(await versions({ desc: true, limit: 0 })).toEqual([]);
+      expect(await versions({ desc: true, lte: 3, limit: 0 })).toEqual([]);
       expect(await versions({ gt: 5 })).toEqual([]);
       expect(await versions({ gt: 3, lte: 3 })).toEqual([]);
       // A negative limit is the caller's mistake.
@@ -196,6 +198,8 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       const bad: unknown[] = [
         { ...stored(b, 1), originatorVersion: Number.NaN },
         { ...stored(b, 1), originatorVersion: 1.5 },
+        // Above 2^53 - 1 an integer is no longer exact: 2^53 and 2^53 + 1 are the same number.
+        { ...stored(b, 1), originatorVersion: 2 ** 53 },
         { ...stored(b, 1), originatorVersion: '1' },
         { ...stored(b, 1), originatorId: 7 },
         { ...stored(b, 1), topic: undefined },
@@ -230,6 +234,33 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(notification?.originatorId).toBe(odd);
       expect(notification?.topic).toBe('World.\u{1F995}');
       expect((await recorder.selectEvents(odd)).map((e) => e.topic)).toEqual(['World.\u{1F995}']);
+    });
+
+    it('keeps versions in order whatever order they were inserted in, and takes back a failed batch exactly', async () => {
+      const recorder = await applicationRecorder();
+      const id = newId();
+      // Versions below the last one stored, and a batch in descending order.
+      await recorder.insertEvents([stored(id, 5)]);
+      await recorder.insertEvents([stored(id, 2), stored(id, 1)]);
+      await recorder.insertEvents([stored(id, 3)]);
+      const versions = async (o?: Parameters<ApplicationRecorder['selectEvents']>[1]) =>
+        (await recorder.selectEvents(id, o)).map((e) => e.originatorVersion);
+      expect(await versions()).toEqual([1, 2, 3, 5]);
+      expect(await versions({ desc: true })).toEqual([5, 3, 2, 1]);
+      expect(await versions({ desc: true, lte: 4, limit: 1 })).toEqual([3]);
+      expect(await versions({ gt: 1, lte: 3 })).toEqual([2, 3]);
+      // The log keeps the order they were recorded in, not the versions' order.
+      expect((await recorder.selectNotifications(1, 10)).map((n) => n.originatorVersion)).toEqual([
+        5, 2, 1, 3,
+      ]);
+      // A batch that writes below the last version, then conflicts, leaves every version as it was.
+      await expect(recorder.insertEvents([stored(id, 4), stored(id, 5)])).rejects.toBeInstanceOf(
+        RecordConflictError,
+      );
+      expect(await versions()).toEqual([1, 2, 3, 5]);
+      expect(await recorder.maxNotificationId()).toBe(4);
+      const [last] = await recorder.selectEvents(id, { desc: true, limit: 1 });
+      expect(new TextDecoder().decode(last?.state)).toBe('{"n":5}');
     });
 
     it('keeps originators apart', async () => {
@@ -316,9 +347,15 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await select(i3, 10, { stop: i3 })).toEqual([i3]);
       expect(await select(0, 10, { stop: i2 })).toEqual([i1, i2]);
       expect(await select(i5, 10, { stop: i4 })).toEqual([]);
+      // A stop of 0 or below is before every id: it selects nothing, not everything.
+      expect(await select(0, 10, { stop: 0 })).toEqual([]);
+      expect(await select(-5, 10, { stop: -1 })).toEqual([]);
       // Topics filter before the limit.
       expect(await select(i1, 2, { topics: ['even'] })).toEqual([i2, i4]);
       expect(await select(i3, 10, { topics: ['odd'], stop: i5 })).toEqual([i3, i5]);
+      // Stop holds with topics too: i5 is odd, but after the stop.
+      expect(await select(i1, 10, { topics: ['odd'], stop: i4 })).toEqual([i1, i3]);
+      expect(await select(i1, 0, { topics: ['odd'] })).toEqual([]);
       expect(await select(i1, 10, { topics: ['none'] })).toEqual([]);
       // An empty topics list means no filter.
       expect(await select(i1, 3, { topics: [] })).toEqual([i1, i2, i3]);
@@ -405,11 +442,17 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(latest?.originatorVersion).toBe(4);
       const [atThree] = await recorder.selectEvents(id, { desc: true, limit: 1, lte: 3 });
       expect(atThree?.originatorVersion).toBe(2);
+      // A snapshot taken later at an earlier version is found at and below its version.
+      await recorder.insertEvents([stored(id, 3, 'Snapshot')]);
+      const [newAtThree] = await recorder.selectEvents(id, { desc: true, limit: 1, lte: 3 });
+      expect(newAtThree?.originatorVersion).toBe(3);
+      const [stillLatest] = await recorder.selectEvents(id, { desc: true, limit: 1 });
+      expect(stillLatest?.originatorVersion).toBe(4);
       // A conflict writes nothing.
       await expect(
         recorder.insertEvents([stored(id, 6, 'Snapshot'), stored(id, 4, 'Snapshot')]),
       ).rejects.toBeInstanceOf(RecordConflictError);
-      expect((await recorder.selectEvents(id)).map((e) => e.originatorVersion)).toEqual([2, 4]);
+      expect((await recorder.selectEvents(id)).map((e) => e.originatorVersion)).toEqual([2, 3, 4]);
     });
 
     it('returns an empty list for an empty batch', async () => {
