@@ -351,10 +351,10 @@ describe('bad input', () => {
     for (const notification of notifications) {
       const error = await app.mapper.toDomainEvent(notification).catch((e: unknown) => e);
       expect(error, notification.originatorVersion.toString()).toBeInstanceOf(TranscodingError);
-      expect((error as Error).message).toMatch(
-        new RegExp(
-          `World\\.SomethingHappened event x v${String(notification.originatorVersion)} (is not a JSON object|has no timestamp)`,
-        ),
+      // The first four are no JSON object; the last two are objects without a timestamp.
+      const what = notification.originatorVersion <= 4 ? 'is not a JSON object' : 'has no timestamp';
+      expect((error as Error).message).toContain(
+        `World.SomethingHappened event x v${String(notification.originatorVersion)} ${what}`,
       );
     }
     await expect(app.repository.get('x')).rejects.toThrow(TranscodingError);

@@ -149,6 +149,21 @@ describe("an application's close()", () => {
     expect(await app.snapshots?.get(world.id)).toEqual([]);
   });
 
+  it('closes the snapshot recorder as it closes the event recorder, at once and once nothing is in progress', async () => {
+    const { app, cipher, order } = gated({ snapshotting: true });
+    const snapshots = app.snapshots?.recorder;
+    if (snapshots === undefined) throw new Error('test: snapshotting is on');
+    const closeSnapshots = vi.spyOn(snapshots, 'close');
+    const saving = app.save(World.create()).catch((e: unknown) => e);
+    const { closing } = startClose(app);
+    await turns();
+    expect([order, closeSnapshots.mock.calls.length]).toEqual([['recorder closed'], 1]);
+    cipher.release();
+    await closing;
+    expect([order, closeSnapshots.mock.calls.length]).toEqual([['recorder closed', 'recorder closed'], 2]);
+    expect(await saving).toBeInstanceOf(OperationalError);
+  });
+
   it('refuses a snapshot that has not reached its recorder', async () => {
     const { app, cipher, order } = gated({ snapshotting: true });
     const world = World.create();

@@ -457,6 +457,47 @@ describe('automatic snapshots', () => {
     expect(((await app.snapshots?.get(world.id)) ?? []).map((s) => s.originatorVersion)).toEqual([2]);
   });
 
+  it('go by the interval of each saved aggregate’s own class, and none for a class without one', async () => {
+    class Both extends Application {
+      static override readonly applicationName = 'Both';
+      static override readonly aggregates = [World, Notebook];
+    }
+    /** Saves a new world and a new notebook, each with `count` events, in one save. */
+    async function saveBoth(app: Both, count: number): Promise<[World, Notebook]> {
+      const world = World.create();
+      const notebook = Notebook.create();
+      for (let i = 1; i < count; i++) {
+        world.makeItSo(String(i));
+        notebook.note(i);
+      }
+      await app.save(world, notebook);
+      return [world, notebook];
+    }
+    const snapshotted = async (app: Both, id: string): Promise<number[]> =>
+      ((await app.snapshots?.get(id)) ?? []).map((s) => s.originatorVersion);
+
+    // Different intervals: at version 2 only the notebook's is passed, at 3 only the world's.
+    const app = new Both({
+      snapshotting: {
+        intervals: [
+          [World, 3],
+          [Notebook, 2],
+        ],
+      },
+    });
+    const [world2, notebook2] = await saveBoth(app, 2);
+    expect(await snapshotted(app, world2.id)).toEqual([]);
+    expect(await snapshotted(app, notebook2.id)).toEqual([2]);
+    const [world3, notebook3] = await saveBoth(app, 3);
+    expect(await snapshotted(app, world3.id)).toEqual([3]);
+    expect(await snapshotted(app, notebook3.id)).toEqual([3]);
+    // An interval for one class only: the other class gets no automatic snapshot.
+    const worldsOnly = new Both({ snapshotting: { intervals: [[World, 2]] } });
+    const [world, notebook] = await saveBoth(worldsOnly, 4);
+    expect(await snapshotted(worldsOnly, world.id)).toEqual([4]);
+    expect(await snapshotted(worldsOnly, notebook.id)).toEqual([]);
+  });
+
   it('count a snapshot already stored at the version as taken', async () => {
     // As if another process took the same snapshot first: the second take conflicts.
     let calls = 0;

@@ -143,6 +143,9 @@ describe('custom transcodings (the seed example)', () => {
     expect(json).toContain('"tags":{"_type_":"set","_data_":["a","b"]}');
     expect(json).toContain('"scores":{"_type_":"map","_data_":[["x",1]]}');
     expect(json).not.toContain(' ');
+    // The state holds the event's own fields and its timestamp: its originator's id and
+    // version are the stored event's columns, never part of the state.
+    expect(Object.keys(JSON.parse(json) as object).sort()).toEqual(['extras', 'on', 'timestamp']);
   });
 
   it('names the type when a value has no registered transcoding', async () => {

@@ -156,6 +156,21 @@ describe('Worlds with snapshotting (the seed snapshotting example)', () => {
     // The snapshot kept the timestamps (they are transcoded as dates).
     expect(latest.createdOn).toBeInstanceOf(Date);
     expect(latest.createdOn.getTime()).toBe(v1.createdOn.getTime());
+
+    // With snapshots at 2 and 4, a get starts from the latest one at or below the version
+    // wanted: from 4 for the latest, from 2 for version 3.
+    await app.takeSnapshot(worldId, { version: 4 });
+    const replayedFrom = async (version?: number): Promise<number[]> => {
+      const spy = vi.spyOn(app.events, 'get');
+      const world = await app.repository.get<World>(worldId, { version });
+      const events = (await spy.mock.results[0]?.value) as { originatorVersion: number }[];
+      spy.mockRestore();
+      expect(world.version).toBe(version ?? 5);
+      return events.map((e) => e.originatorVersion);
+    };
+    expect(await replayedFrom()).toEqual([5]);
+    expect(await replayedFrom(3)).toEqual([3]);
+    expect(await replayedFrom(4)).toEqual([]);
   });
 
   it('takes a snapshot from the recorded state, never from a caller copy', async () => {
@@ -282,6 +297,12 @@ describe('Application.save', () => {
     expect(recordings[1]?.domainEvent).toBeInstanceOf(SomethingHappened);
     expect(recordings[1]?.notification.originatorVersion).toBe(2);
     expect(seen).toEqual([[1, 2]]);
+    // A save with nothing pending calls neither the recorder nor notify.
+    const insert = vi.spyOn(app.recorder, 'insertEvents');
+    expect(await app.save(world)).toEqual([]);
+    expect(await app.save()).toEqual([]);
+    expect(insert).not.toHaveBeenCalled();
+    expect(seen).toEqual([[1, 2]]);
   });
 
   it('waits for an async notify, and rejects with its error with the save committed', async () => {
@@ -317,10 +338,28 @@ describe('Application.save', () => {
     expect(await app.recorder.maxNotificationId()).toBe(1);
   });
 
-  it('saves many aggregates in one atomic unit', async () => {
-    const app = new Worlds();
+  it('saves many aggregates in one atomic unit, and notifies all of it at once', async () => {
+    const seen: [number, string][][] = [];
+    class NotifyingWorlds extends Worlds {
+      protected override notify(recordings: Parameters<Worlds['notify']>[0]): void {
+        seen.push(recordings.map((r) => [r.notification.id, r.domainEvent.originatorId]));
+      }
+    }
+    const app = new NotifyingWorlds();
     const worlds = [World.create(), World.create(), World.create()];
+    worlds[1]?.makeItSo('dinosaurs');
     const recordings = await app.save(...worlds);
-    expect(recordings.map((r) => r.notification.id)).toEqual([1, 2, 3]);
+    // One recorder call, each event paired with its own notification, in the order passed.
+    const ids = worlds.map((w) => w.id);
+    const expected: [number, string][] = [
+      [1, ids[0] as string],
+      [2, ids[1] as string],
+      [3, ids[1] as string],
+      [4, ids[2] as string],
+    ];
+    expect(recordings.map((r) => [r.notification.id, r.domainEvent.originatorId])).toEqual(expected);
+    expect(recordings.map((r) => r.notification.originatorId)).toEqual(expected.map(([, id]) => id));
+    expect(seen).toEqual([expected]);
+    expect((await app.repository.get<World>(ids[1] as string)).history).toEqual(['dinosaurs']);
   });
 });
