@@ -537,8 +537,9 @@ export function describeIndexedDbCases(): void {
     });
 
     it("takes no automatic snapshot when an application's close() cuts its read short", async () => {
+      const dbName = freshDbName();
       const app = new Worlds({
-        persistence: indexedDb({ dbName: freshDbName() }),
+        persistence: indexedDb({ dbName }),
         snapshotting: { intervals: [[World, 1]] },
       });
       const snapshots = app.snapshots?.recorder;
@@ -554,8 +555,14 @@ export function describeIndexedDbCases(): void {
       const world = World.create();
       // The save was committed: it returns its recordings, without an AutomaticSnapshotError.
       expect(await app.save(world)).toHaveLength(1);
+      // close() was called from the read, and resolves.
+      expect(closing).toBeInstanceOf(Promise);
       await closing;
-      expect(closing).toBeDefined();
+      // The event is stored, and no snapshot of it.
+      const reopened = new Worlds({ persistence: indexedDb({ dbName }), snapshotting: true });
+      expect((await reopened.repository.get(world.id)).version).toBe(1);
+      expect(await reopened.snapshots?.get(world.id)).toEqual([]);
+      await reopened.close();
     });
 
     it("refuses a snapshot begun during an application's close(), which reopens nothing", async () => {

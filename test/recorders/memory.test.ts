@@ -33,6 +33,39 @@ describe('memory recorder: the bytes it keeps', () => {
     }
   });
 
+  it('hands out the records it keeps frozen, so no reader changes what the next one reads', async () => {
+    const persistence = memory();
+    const recorder = persistence.applicationRecorder('frozen');
+    const snapshots = persistence.snapshotRecorder('frozen');
+    const id = newId();
+    await recorder.insertEvents([stored(id, 1)]);
+    await snapshots.insertEvents([stored(id, 1, 'Snapshot')]);
+    // Reads give the kept records themselves (no copy): an assignment to one is refused.
+    const records = [
+      ...(await recorder.selectEvents(id)),
+      ...(await recorder.selectNotifications(1, 1)),
+      ...(await snapshots.selectEvents(id)),
+    ];
+    expect(records).toHaveLength(3);
+    for (const record of records) {
+      expect(() => {
+        (record as { originatorVersion: number }).originatorVersion = 2;
+      }).toThrow(TypeError);
+      expect(() => {
+        (record as { topic: string }).topic = 'changed';
+      }).toThrow(TypeError);
+    }
+    expect((await recorder.selectEvents(id)).map((e) => [e.originatorVersion, e.topic])).toEqual([
+      [1, 'topic1'],
+    ]);
+    expect((await recorder.selectNotifications(1, 1)).map((n) => [n.originatorVersion, n.topic])).toEqual([
+      [1, 'topic1'],
+    ]);
+    expect((await snapshots.selectEvents(id)).map((e) => [e.originatorVersion, e.topic])).toEqual([
+      [1, 'Snapshot'],
+    ]);
+  });
+
   it('keeps the states an application saves in the transcoder’s blocks, without copying them', async () => {
     const app = new Worlds();
     const world = World.create();
