@@ -158,8 +158,9 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       expect(await versions({ desc: true, lte: 3, limit: 0 })).toEqual([]);
       expect(await versions({ gt: 5 })).toEqual([]);
       expect(await versions({ gt: 3, lte: 3 })).toEqual([]);
-      // A negative limit is the caller's mistake.
+      // A negative or fractional limit is the caller's mistake.
       await expect(recorder.selectEvents(id, { limit: -1 })).rejects.toThrow(RangeError);
+      await expect(recorder.selectEvents(id, { limit: 1.5 })).rejects.toThrow(RangeError);
     });
 
     it('selects with a limit above 2^32-1 like any other', async () => {
@@ -362,6 +363,7 @@ export function describeRecorder(name: string, options: RecorderSuiteOptions): v
       // A limit of 0 gives nothing; a negative limit or fractional start is the caller's mistake.
       expect(await select(i1, 0)).toEqual([]);
       await expect(recorder.selectNotifications(1, -1)).rejects.toThrow(RangeError);
+      await expect(recorder.selectNotifications(1, 1.5)).rejects.toThrow(RangeError);
       await expect(recorder.selectNotifications(1.5, 1)).rejects.toThrow(RangeError);
       // So is a stop that is not an integer.
       for (const stop of [1.5, Number.NaN]) {
