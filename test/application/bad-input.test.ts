@@ -155,8 +155,11 @@ describe('bad input', () => {
     const app = await threeWorlds();
     const [n] = await app.log.select(1, 1);
     const id = n?.originatorId ?? '';
-    for (const version of [0, -1, 1.5]) {
-      await expect(app.repository.get(id, { version })).rejects.toThrow(RangeError);
+    for (const version of [0, -1, 1.5, Number.NaN, Infinity]) {
+      // Refused by the repository itself, before any recorder is asked.
+      await expect(app.repository.get(id, { version })).rejects.toThrow(
+        new RangeError(`repository: version must be a positive integer, got ${String(version)}`),
+      );
     }
   });
 
@@ -167,7 +170,12 @@ describe('bad input', () => {
     const reason = new Error('test: stopped');
     controller.abort(reason);
     const read = vi.spyOn(app.recorder, 'selectEvents');
+    const snapshots = app.snapshots?.recorder;
+    if (snapshots === undefined) throw new Error('test: snapshotting is on');
+    const readSnapshots = vi.spyOn(snapshots, 'selectEvents');
     await expect(app.repository.get(worldId, { signal: controller.signal })).rejects.toBe(reason);
+    // Aborted before the get began: neither the snapshots nor the events were read.
+    expect(readSnapshots).not.toHaveBeenCalled();
     expect(read).not.toHaveBeenCalled();
     // Not aborted, it reads as without one.
     const world = await app.repository.get<World>(worldId, { signal: new AbortController().signal });

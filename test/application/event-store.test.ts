@@ -62,6 +62,18 @@ describe('the event store', () => {
     expect((await app.repository.get<World>(world.id)).history).toEqual(['dinosaurs']);
   });
 
+  it('returns no recordings from a recorder without a notification log, the snapshot recorder', async () => {
+    const app = new Worlds({ snapshotting: true });
+    const snapshots = app.snapshots;
+    if (snapshots === undefined) throw new Error('test: snapshotting is on');
+    const world = World.create();
+    world.makeItSo('dinosaurs');
+    // Its events put in the snapshot recorder, an aggregate recorder: no ids, so no recordings.
+    const store = new EventStore(app.mapper, snapshots.recorder);
+    expect(await store.put(world.collectEvents())).toEqual([]);
+    expect((await snapshots.recorder.selectEvents(world.id)).map((e) => e.originatorVersion)).toEqual([1, 2]);
+  });
+
   it('save calls the recorder in the same turn when no cipher is configured, and later with one', async () => {
     // Without a cipher nothing is awaited before the recorder: its transaction starts at once.
     const plain = new WatchedWorlds();

@@ -539,11 +539,14 @@ describe('automatic snapshots', () => {
       }
     }
     const notified: number[][] = [];
+    const notifyError = new Error('test: notify failed');
+    let failNotify = false;
     class CachedNotebooks extends Application {
       static override readonly applicationName = 'CachedNotebooks';
       static override readonly aggregates = [Cached];
       protected override notify(recordings: readonly Recording[]): void {
         notified.push(recordings.map((r) => r.notification.id));
+        if (failNotify) throw notifyError;
       }
     }
     const app = new CachedNotebooks({ snapshotting: { intervals: [[Cached, 2]] } });
@@ -557,6 +560,16 @@ describe('automatic snapshots', () => {
     expect(notified).toEqual([[1, 2]]);
     expect(await app.recorder.maxNotificationId()).toBe(2);
     expect(notebook.collectEvents()).toEqual([]);
+    // When notify fails as well, its error is the one the save rejects with.
+    failNotify = true;
+    notebook.touch();
+    notebook.touch();
+    expect(await app.save(notebook).catch((e: unknown) => e)).toBe(notifyError);
+    expect(notified).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await app.recorder.maxNotificationId()).toBe(4);
   });
 
   it('need a class among the application’s aggregates, or they would never fire', () => {

@@ -101,6 +101,9 @@ describe('Worlds (the seed basic example)', () => {
     const next = await app.log.section(section.nextId ?? '');
     expect(next.id).toBe('6,8');
     expect(next.nextId).toBeNull();
+    // Three of the four asked for: a section one short of full has no next section either.
+    const short = await app.log.section('6,9');
+    expect([short.id, short.nextId]).toEqual(['6,8', null]);
     expect([...section.items, ...next.items].map((n) => n.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
