@@ -102,6 +102,31 @@ class Notes extends Application {
   static override readonly aggregates = [Note];
 }
 
+/** A stored event's timestamp field, as the transcoder writes it. */
+const STORED_TIMESTAMP = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
+
+/**
+ * A World with one event after its created event, and a snapshot at version 2 stored as if by
+ * something else: a snapshot event's JSON whose state part is given as it is.
+ *
+ * @param state - the JSON after the snapshot's topic (`,"state":...`, or nothing)
+ * @returns the application and the World's id
+ */
+async function worldWithStoredSnapshot(state: string): Promise<{ app: Worlds; id: string }> {
+  const app = new Worlds({ snapshotting: true });
+  const id = await app.createWorld();
+  await app.makeItSo(id, 'dinosaurs');
+  await app.snapshots?.recorder.insertEvents([
+    {
+      originatorId: id,
+      originatorVersion: 2,
+      topic: 'eventsourcing.domain:Snapshot',
+      state: new TextEncoder().encode(`{${STORED_TIMESTAMP},"topic":"World"${state}}`),
+    },
+  ]);
+  return { app, id };
+}
+
 async function threeWorlds(): Promise<Worlds> {
   const app = new Worlds();
   for (let i = 0; i < 3; i++) await app.createWorld();
@@ -322,14 +347,13 @@ describe('bad input', () => {
 
   it('refuses stored state with a field the event sets itself or that names a member of its class', async () => {
     const app = new Worlds();
-    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
     const keys = ['originatorId', 'originatorVersion', 'apply', 'constructor'];
     await app.recorder.insertEvents(
       keys.map((key, i) => ({
         originatorId: 'x',
         originatorVersion: i + 1,
         topic: 'World.SomethingHappened',
-        state: new TextEncoder().encode(`{${timestamp},"what":"w","${key}":"y"}`),
+        state: new TextEncoder().encode(`{${STORED_TIMESTAMP},"what":"w","${key}":"y"}`),
       })),
     );
     const notifications = await app.log.select(1, keys.length);
@@ -372,21 +396,10 @@ describe('bad input', () => {
     // Written by something else: restored as it was, the first four made a world with an empty
     // history at version 2 (saved on, its next events stood on a wrong state), the last two a
     // world whose makeItSo was a number, or that no application could save.
-    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
     const states = [',"state":null', ',"state":[1]', ',"state":"text"', '', ',"state":{"makeItSo":1}'];
     states.push(',"state":{"history":[],"constructor":1}');
     for (const state of states) {
-      const app = new Worlds({ snapshotting: true });
-      const id = await app.createWorld();
-      await app.makeItSo(id, 'dinosaurs');
-      await app.snapshots?.recorder.insertEvents([
-        {
-          originatorId: id,
-          originatorVersion: 2,
-          topic: 'eventsourcing.domain:Snapshot',
-          state: new TextEncoder().encode(`{${timestamp},"topic":"World"${state}}`),
-        },
-      ]);
+      const { app, id } = await worldWithStoredSnapshot(state);
       const error = await app.repository.get(id).catch((e: unknown) => e);
       expect(error, state).toBeInstanceOf(TranscodingError);
       expect((error as Error).message, state).toMatch(
@@ -405,24 +418,13 @@ describe('bad input', () => {
     // Decoded, each is an object, but none holds the aggregate's fields: restored, a map or a
     // date gave a world with an empty history at version 2, and bytes a world with fields '0'
     // and '1'.
-    const timestamp = '"timestamp":{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}';
     for (const state of [
       '{"_type_":"map","_data_":[["history",["dinosaurs"]]]}',
       '{"_type_":"set","_data_":[]}',
       '{"_type_":"datetime_iso","_data_":"2026-11-28T12:00:00+00:00"}',
       '{"_type_":"bytes_base64","_data_":"AAE="}',
     ]) {
-      const app = new Worlds({ snapshotting: true });
-      const id = await app.createWorld();
-      await app.makeItSo(id, 'dinosaurs');
-      await app.snapshots?.recorder.insertEvents([
-        {
-          originatorId: id,
-          originatorVersion: 2,
-          topic: 'eventsourcing.domain:Snapshot',
-          state: new TextEncoder().encode(`{${timestamp},"topic":"World","state":${state}}`),
-        },
-      ]);
+      const { app, id } = await worldWithStoredSnapshot(`,"state":${state}`);
       const error = await app.repository.get(id).catch((e: unknown) => e);
       expect(error, state).toBeInstanceOf(TranscodingError);
       expect((error as Error).message, state).toMatch(
